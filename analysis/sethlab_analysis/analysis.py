@@ -1,0 +1,173 @@
+"""Everything computed from loaded results, once, for the fit, plot and report commands."""
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from sethlab_analysis.attention import attention_experiments
+from sethlab_analysis.errors import AnalysisError, TooFewSizes
+from sethlab_analysis.experiments import POOLED, SEARCH, build_experiments
+from sethlab_analysis.extrapolation import extrapolation_challenge
+from sethlab_analysis.fitting import METHODS, MIN_SIZES, fit_law
+from sethlab_analysis.laws import EXPONENTIAL
+from sethlab_analysis.loader import duplicate_points
+from sethlab_analysis.throughput import (efficiency_summary, per_rank_throughput,
+                                         scaling_efficiency)
+from sethlab_analysis.verdict import attention_verdict, inversion_verdict
+
+
+@dataclass
+class ExperimentResult:
+    experiment: object
+    fits: dict               # "medians", "points" -> LawFit; WORK -> LawFit of worker-seconds
+    challenge: object        # Challenge, or None with challenge_note saying why
+    challenge_note: str
+    verdict: object
+
+    @property
+    def fit(self):
+        """The headline fit: per-size medians (robust to slow outliers)."""
+        return self.fits["medians"]
+
+    def to_dict(self):
+        out = self.experiment.to_dict()
+        out["fits"] = {m: f.to_dict() for m, f in self.fits.items()}
+        out["extrapolation"] = (self.challenge.to_dict() if self.challenge is not None
+                                else {"skipped": self.challenge_note})
+        out["verdict"] = self.verdict.to_dict()
+        return out
+
+
+@dataclass
+class Analysis:
+    results: object
+    settings: object
+    experiments: list
+    skipped: list            # (title, reason) of experiments that could not be fitted
+    throughput: list
+    efficiency: object       # Table, one row per point
+    attention: list
+    attention_verdicts: list
+    warnings: list = field(default_factory=list)
+
+    @property
+    def verdicts(self):
+        """One line per experiment; pooled fits are in the tables but make no claim."""
+        return ([e.verdict for e in self.experiments if e.experiment.subset != POOLED]
+                + list(self.attention_verdicts))
+
+    def to_dict(self):
+        return {
+            "files": [{"path": p.path, "points": p.points, "chunks": p.chunks,
+                       "attention": p.attention, "attrs": p.attrs} for p in self.results.files],
+            "settings": self.settings.to_dict(),
+            "experiments": [e.to_dict() for e in self.experiments],
+            "skipped": [{"title": t, "reason": r} for t, r in self.skipped],
+            "throughput_per_rank": [t.to_dict() for t in self.throughput],
+            "scaling_efficiency": {str(w): {"points": s[0], "median": s[1], "min": s[2],
+                                            "max": s[3]}
+                                   for w, s in efficiency_summary(self.efficiency).items()},
+            "attention": [a.to_dict() for a in self.attention],
+            "attention_verdicts": [v.to_dict() for v in self.attention_verdicts],
+            "warnings": self.warnings,
+        }
+
+
+def _warnings(results, experiments):
+    out = []
+    for prov in results.files:
+        if prov.status != "complete":
+            out.append(f"{prov.path}: status is {prov.status!r}, so its results may be partial "
+                       f"({prov.points} of {prov.get('points_total', '?')} points)")
+        out += [f"{prov.path}: {note}" for note in prov.notes]
+    hashes = sorted({p.job_hash for p in results.files})
+    if len(hashes) > 1:
+        out.append(f"the files come from {len(hashes)} different jobs ({', '.join(hashes)}); "
+                   "their points are fitted together")
+    duplicates = duplicate_points(results)
+    if duplicates:
+        out.append(f"{len(duplicates)} point(s) of one job appear in more than one file and are "
+                   "counted more than once (overlapping array parts?)")
+    if "agree" in results.points:
+        disagree = int(np.sum(results.points["agree"] == 0))
+        if disagree:
+            out.append(f"{disagree} point(s) where the search and the independent checker "
+                       "disagree: their answers are wrong somewhere")
+    for exp in experiments:
+        counts = np.unique(exp.series.n, return_counts=True)[1]
+        if len(counts) and counts.max() == 1:
+            out.append(f"{exp.title}: one instance per size, so its intervals come from the "
+                       f"residuals of {len(counts)} points (residual bootstrap) and are rough; "
+                       "run repeats")
+        if exp.series.dropped:
+            out.append(f"{exp.title}: {exp.series.dropped} time(s) <= 0 or NaN left out of the "
+                       "fit (below the clock's resolution?)")
+    return out
+
+
+WORK = "worker-seconds"
+
+
+def _work_fit(series, knobs):
+    """The search's work (busy worker-seconds from its chunks) against n, per-size medians;
+    None when the chunks do not cover every point or span fewer than 3 sizes."""
+    if series.role != SEARCH or series.work is None:
+        return None
+    if not np.all(np.isfinite(series.work) & (series.work > 0)):
+        return None
+    try:
+        return fit_law(EXPONENTIAL, series.n, series.work, method="medians", **knobs)
+    except TooFewSizes:
+        return None
+
+
+def analyse(results, settings):
+    """Fit every experiment the results support. Raises AnalysisError when nothing can be
+    fitted, naming the files."""
+    where = ", ".join(results.paths)
+    sizes = np.unique(results.points["n"])
+    if len(sizes) < MIN_SIZES:
+        listed = ", ".join(str(int(s)) for s in sizes)
+        raise AnalysisError(where, f"too few distinct sizes to fit: n = {listed} "
+                                   f"(need >= {MIN_SIZES} distinct n)")
+    knobs = dict(resamples=settings.resamples, confidence=settings.confidence, seed=settings.seed)
+    done, skipped = [], []
+    efficiency = scaling_efficiency(results.points, results.chunks)
+    points = (results.points.with_column("busy_seconds", efficiency["busy_seconds"])
+              .with_column("efficiency", efficiency["efficiency"]))
+    experiments = build_experiments(points, results.family)
+    for exp in experiments:
+        try:
+            fits = {m: fit_law(EXPONENTIAL, exp.series.n, exp.series.time, method=m, **knobs)
+                    for m in METHODS}
+        except TooFewSizes as error:
+            skipped.append((exp.title, str(error)))
+            continue
+        work = _work_fit(exp.series, knobs)
+        if work is not None:
+            fits[WORK] = work
+        if exp.subset == POOLED:
+            # Pooled groups mix modes and sources: a bend there says nothing about any law.
+            done.append(ExperimentResult(exp, fits, None, "pooled: no extrapolation challenge",
+                                         inversion_verdict(exp, fits["medians"])))
+            continue
+        try:
+            challenge = extrapolation_challenge(EXPONENTIAL, exp.series.n, exp.series.time,
+                                                holdout=settings.holdout, **knobs)
+            note = ""
+        except TooFewSizes as error:
+            challenge, note = None, f"no extrapolation challenge: {error}"
+        done.append(ExperimentResult(exp, fits, challenge, note,
+                                     inversion_verdict(exp, fits["medians"], challenge,
+                                                       fits.get(WORK))))
+    if not done:
+        raise AnalysisError(where, "too few distinct sizes to fit in every experiment (need >= "
+                                   f"{MIN_SIZES} distinct n with positive times): "
+                                   + "; ".join(f"{t}: {r}" for t, r in skipped))
+    attention = attention_experiments(results.attention, **knobs)
+    return Analysis(results=results, settings=settings, experiments=done, skipped=skipped,
+                    throughput=per_rank_throughput(results.chunks),
+                    efficiency=efficiency,
+                    attention=attention,
+                    attention_verdicts=[attention_verdict(a) for a in attention if a.fit],
+                    warnings=_warnings(results, experiments))

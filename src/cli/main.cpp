@@ -1,0 +1,128 @@
+// The sethlab executable: a thin driver over the library (runner/, io/, problems/).
+#include <CLI/CLI.hpp>
+
+#include <iostream>
+
+#include "core/build_info.hpp"
+#include "core/error.hpp"
+#include "core/rng.hpp"
+#include "io/results_file.hpp"
+#include "problems/dimacs.hpp"
+#include "problems/ksat_generator.hpp"
+#include "runner/family.hpp"
+#include "runner/inspect.hpp"
+#include "runner/job_spec.hpp"
+#include "runner/run_job.hpp"
+#include "runner/sweep.hpp"
+
+using namespace sethlab;
+
+namespace {
+
+int run_command(const RunOptions& opts, int& argc, char**& argv) {
+  MpiSession mpi(argc, argv);
+  try {
+    return run_job(opts, mpi.world());
+  } catch (const std::exception& e) {
+    // A failure inside a collective phase leaves the other ranks waiting: take them down too.
+    std::cerr << "sethlab: rank " << mpi.world().rank() << ": fatal: " << e.what() << "\n";
+    if (mpi.world().size() > 1) MpiSession::abort(exit_status::kFailure);
+    return exit_status::kFailure;
+  }
+}
+
+void print_knobs() {
+  for (const auto& name : FamilyRegistry::instance().names()) {
+    std::vector<Knob> knobs = common_knobs();
+    for (auto& k : make_family(name)->knobs()) knobs.push_back(std::move(k));
+    std::cout << "## family " << name << ": " << FamilyRegistry::instance().find(name)->help << "\n\n"
+              << knob_reference(knobs) << "\n";
+  }
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"sethlab: measure fine-grained lower bounds (SETH) at scale"};
+  app.require_subcommand(1);
+  app.set_version_flag("--version", std::string("sethlab ") + build_info_version() + " (" +
+                                        build_info_commit() + ", " + build_info_compiler() + ")");
+
+  RunOptions run;
+  CLI::App* run_cmd = app.add_subcommand("run", "run a job file (under mpirun for several ranks)");
+  run_cmd->add_option("job", run.job_path, "job file (TOML)")->required();
+  run_cmd->add_option("-o,--output", run.output, "results file (HDF5) to create")->required();
+  run_cmd->add_flag("--force", run.force, "replace an existing results file");
+  run_cmd->add_option("--threads", run.threads, "OpenMP threads per rank (default: OMP_NUM_THREADS)")
+      ->check(CLI::Range(1, 4096));
+  run_cmd->add_flag("--progress", run.progress, "show progress on stderr even when it is not a terminal");
+  run_cmd->add_flag("-q,--quiet", run.quiet, "do not print the summary at the end");
+
+  std::string inspect_path;
+  CLI::App* inspect_cmd = app.add_subcommand("inspect", "summarise a results file");
+  inspect_cmd->add_option("results", inspect_path, "results file (HDF5)")->required();
+
+  CLI::App* knobs_cmd = app.add_subcommand("knobs", "print the job-file reference (every key, type, range)");
+
+  std::string check_job;
+  CLI::App* check_cmd = app.add_subcommand("check", "validate a job file and print its point count");
+  check_cmd->add_option("job", check_job, "job file (TOML)")->required();
+
+  int gen_n = 20, gen_k = 3;
+  double gen_ratio = 4.26;
+  std::uint64_t gen_seed = 1;
+  bool gen_planted = false;
+  std::string gen_out;
+  CLI::App* gen_cmd = app.add_subcommand("generate", "write a random or planted k-SAT instance as DIMACS");
+  gen_cmd->add_option("-n", gen_n, "variables")->check(CLI::Range(1, 1000000));
+  gen_cmd->add_option("-k", gen_k, "literals per clause")->check(CLI::Range(1, 1000));
+  gen_cmd->add_option("--ratio", gen_ratio, "clauses per variable")->check(CLI::Range(0.0, 1000.0));
+  gen_cmd->add_option("--seed", gen_seed, "seed");
+  gen_cmd->add_flag("--planted", gen_planted, "plant a hidden satisfying assignment");
+  gen_cmd->add_option("-o,--output", gen_out, "DIMACS file to write")->required();
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    const int rc = app.exit(e);
+    return rc == 0 ? 0 : exit_status::kBadInput;
+  }
+
+  try {
+    if (*run_cmd) return run_command(run, argc, argv);
+    if (*inspect_cmd) {
+      print_summary(read_results(inspect_path), std::cout);
+      return exit_status::kOk;
+    }
+    if (*knobs_cmd) {
+      print_knobs();
+      return exit_status::kOk;
+    }
+    if (*check_cmd) {
+      const JobSpec spec = load_job(check_job);
+      std::cout << check_job << ": ok, family " << spec.family << ", " << expand_points(spec).size()
+                << " points\n";
+      return exit_status::kOk;
+    }
+    if (*gen_cmd) {
+      if (gen_k > gen_n) throw InputError("-k must not exceed -n");
+      Rng rng(gen_seed);
+      const int m = clauses_for_ratio(gen_n, gen_ratio);
+      if (gen_planted) {
+        const PlantedCnf p = planted_ksat(gen_n, gen_k, m, rng);
+        write_dimacs_file(gen_out, p.cnf, "planted k-SAT, seed " + std::to_string(gen_seed));
+      } else {
+        write_dimacs_file(gen_out, random_ksat(gen_n, gen_k, m, rng),
+                          "random k-SAT, seed " + std::to_string(gen_seed));
+      }
+      return exit_status::kOk;
+    }
+  } catch (const InputError& e) {
+    std::cerr << "sethlab: " << e.what() << "\n";
+    return exit_status::kBadInput;
+  } catch (const std::exception& e) {
+    std::cerr << "sethlab: " << e.what() << "\n";
+    return exit_status::kFailure;
+  }
+  return exit_status::kFailure;
+}

@@ -1,0 +1,107 @@
+#include <mpi.h>
+
+#include <stdexcept>
+#include <string>
+
+#include "comm/comm.hpp"
+#include "comm/mpi_chunk_source.hpp"
+
+namespace sethlab {
+namespace {
+
+void check(int rc, const char* what) {
+  if (rc != MPI_SUCCESS) throw std::runtime_error(std::string("MPI error in ") + what);
+}
+
+class MpiComm final : public Comm {
+ public:
+  explicit MpiComm(MPI_Comm comm) : comm_(comm) {
+    MPI_Comm_rank(comm_, &rank_);
+    MPI_Comm_size(comm_, &size_);
+  }
+  int rank() const override { return rank_; }
+  int size() const override { return size_; }
+  void barrier() override { check(MPI_Barrier(comm_), "Barrier"); }
+
+  void broadcast(std::string& bytes, int root) override {
+    std::uint64_t n = bytes.size();
+    check(MPI_Bcast(&n, 1, MPI_UINT64_T, root, comm_), "Bcast");
+    bytes.resize(n);
+    // Large payloads go in pieces: MPI counts are int.
+    constexpr std::uint64_t kPiece = 1U << 30;
+    for (std::uint64_t off = 0; off < n; off += kPiece) {
+      const auto len = static_cast<int>(std::min(kPiece, n - off));
+      check(MPI_Bcast(bytes.data() + off, len, MPI_CHAR, root, comm_), "Bcast");
+    }
+  }
+
+  std::vector<std::string> gather(const std::string& bytes, int root) override {
+    if (bytes.size() > static_cast<std::size_t>(INT32_MAX))
+      throw std::runtime_error("gather payload over 2 GiB");
+    const int len = static_cast<int>(bytes.size());
+    std::vector<int> lens(rank_ == root ? static_cast<std::size_t>(size_) : 0);
+    check(MPI_Gather(&len, 1, MPI_INT, lens.data(), 1, MPI_INT, root, comm_), "Gather");
+    std::vector<int> offsets(lens.size());
+    std::string all;
+    if (rank_ == root) {
+      long total = 0;
+      for (std::size_t i = 0; i < lens.size(); ++i) {
+        offsets[i] = static_cast<int>(total);
+        total += lens[i];
+      }
+      if (total > INT32_MAX) throw std::runtime_error("gathered payload over 2 GiB");
+      all.resize(static_cast<std::size_t>(total));
+    }
+    check(MPI_Gatherv(bytes.data(), len, MPI_CHAR, all.data(), lens.data(), offsets.data(),
+                      MPI_CHAR, root, comm_),
+          "Gatherv");
+    std::vector<std::string> out;
+    for (std::size_t i = 0; i < lens.size(); ++i)
+      out.push_back(all.substr(static_cast<std::size_t>(offsets[i]), static_cast<std::size_t>(lens[i])));
+    return out;
+  }
+
+  std::int64_t allreduce_max(std::int64_t v) override {
+    std::int64_t out = 0;
+    check(MPI_Allreduce(&v, &out, 1, MPI_INT64_T, MPI_MAX, comm_), "Allreduce");
+    return out;
+  }
+
+  std::unique_ptr<ChunkSource> make_chunk_source(std::uint64_t total) override {
+    barrier();  // every rank enters the protocol together
+    return make_mpi_chunk_source(comm_, total);
+  }
+
+  std::string processor_name() const override {
+    char name[MPI_MAX_PROCESSOR_NAME];
+    int len = 0;
+    MPI_Get_processor_name(name, &len);
+    return std::string(name, static_cast<std::size_t>(len));
+  }
+
+ private:
+  MPI_Comm comm_;
+  int rank_ = 0;
+  int size_ = 1;
+};
+
+}  // namespace
+
+MpiSession::MpiSession(int& argc, char**& argv) {
+  int provided = 0;
+  check(MPI_Init_thread(&argc, &argv, MPI_THREAD_SERIALIZED, &provided), "Init_thread");
+  if (provided < MPI_THREAD_SERIALIZED)
+    throw std::runtime_error("this MPI library does not provide MPI_THREAD_SERIALIZED");
+  world_ = std::make_unique<MpiComm>(MPI_COMM_WORLD);
+}
+
+MpiSession::~MpiSession() {
+  world_.reset();
+  MPI_Finalize();
+}
+
+Comm& MpiSession::world() { return *world_; }
+
+void MpiSession::abort(int status) { MPI_Abort(MPI_COMM_WORLD, status); }
+
+}  // namespace sethlab

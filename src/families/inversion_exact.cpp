@@ -1,0 +1,260 @@
+#include "families/inversion_exact.hpp"
+
+#include <omp.h>
+
+#include <chrono>
+#include <cmath>
+#include <filesystem>
+#include <limits>
+
+#include "check/sat_oracle.hpp"
+#include "core/bytes.hpp"
+#include "core/error.hpp"
+#include "core/latent.hpp"
+#include "core/rng.hpp"
+#include "io/results_file.hpp"
+#include "problems/dimacs.hpp"
+#include "problems/ksat_generator.hpp"
+#include "reductions/inversion_problem.hpp"
+#include "runner/family.hpp"
+#include "search/distributed_search.hpp"
+
+namespace sethlab {
+
+std::uint64_t count_models_directly(const Cnf& cnf) {
+  const std::int64_t total = std::int64_t{1} << cnf.num_vars;
+  std::uint64_t count = 0;
+#pragma omp parallel for reduction(+ : count) schedule(static)
+  for (std::int64_t z = 0; z < total; ++z)
+    if (cnf.satisfied_by(static_cast<std::uint64_t>(z))) ++count;
+  return count;
+}
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+double since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
+
+// A built instance and where it came from; travels from rank 0 to the others as bytes.
+struct Instance {
+  Cnf cnf;
+  bool planted = false;
+  std::uint64_t hidden = 0;
+
+  template <class Archive>
+  void serialize(Archive& ar, unsigned /*version*/) {
+    ar & cnf & planted & hidden;
+  }
+};
+
+class InversionExact final : public Family {
+ public:
+  std::vector<Knob> knobs() const override {
+    const std::vector<std::string> solvers = SolverRegistry::instance().names();
+    const std::vector<std::string> reductions = CnfReductionRegistry::instance().names();
+    return {
+        {"source", "problem", KnobType::kString, Value{std::string("ksat")}, 0, -1, {"ksat"}, false, "",
+         "source problem reduced to inversion"},
+        {"source", "generator", KnobType::kString, Value{std::string("random")}, 0, -1,
+         {"random", "planted", "dimacs"}, true, "",
+         "uniform random k-SAT, planted (satisfiable by construction), or DIMACS files"},
+        {"source", "n", KnobType::kInt, std::nullopt, 1, kMaxLatentBits, {}, true, "variables",
+         "variables = latent dimension (required unless dimacs)"},
+        {"source", "k", KnobType::kInt, Value{std::int64_t{3}}, 1, kMaxLatentBits, {}, true, "",
+         "literals per clause"},
+        {"source", "clause_ratio", KnobType::kFloat, Value{4.26}, 0, 1000, {}, true, "",
+         "clauses per variable, m = round(ratio * n)"},
+        {"source", "m", KnobType::kInt, std::nullopt, 0, 10000000, {}, true, "clauses",
+         "clause count (instead of clause_ratio)"},
+        {"source", "files", KnobType::kString, std::nullopt, 0, -1, {}, true, "",
+         "DIMACS CNF files (generator = dimacs), relative to the job file"},
+        {"search", "mode", KnobType::kString, Value{std::string("decide")}, 0, -1, {"decide", "count"},
+         true, "", "decide: stop at the first preimage; count: exhaust and count preimages"},
+        {"search", "solver", KnobType::kString, Value{std::string("brute-force")}, 0, -1, solvers, true,
+         "", "how chunks of the latent space are searched"},
+        {"search", "reduction", KnobType::kString, Value{std::string("r1")}, 0, -1, reductions, true,
+         "", "r1: depth-2 network of theory.md; r1-binary: clause units only"},
+        {"search", "chunk_bits", KnobType::kInt, Value{std::int64_t{0}}, 0, kMaxLatentBits, {}, false,
+         "bits", "latents per work chunk = 2^chunk_bits; 0 picks about 1024 chunks"},
+        {"check", "verify", KnobType::kBool, Value{true}, 0, -1, {}, false, "",
+         "cross-check every answer with an external SAT solver"},
+        {"check", "solver", KnobType::kString, Value{std::string("auto")}, 0, -1,
+         {"auto", "cadical", "minisat"}, false, "", "external SAT solver (auto: cadical, else minisat)"},
+        {"check", "direct_count_max_n", KnobType::kInt, Value{std::int64_t{22}}, 0, 40, {}, false,
+         "variables", "count mode: also count models by direct clause evaluation up to this n"},
+    };
+  }
+
+  void validate(const JobSpec& spec) const override {
+    const auto& generators = spec.values.at("source.generator");
+    bool dimacs = false, generated = false;
+    for (const auto& g : generators) (std::get<std::string>(g) == "dimacs" ? dimacs : generated) = true;
+    if (dimacs && generated)
+      spec.fail("source.generator", "dimacs cannot be swept together with random or planted");
+    if (spec.has("source.m") && spec.has("source.clause_ratio"))
+      spec.fail("source.m", "give either m or clause_ratio, not both");
+    if (dimacs) {
+      if (!spec.has("source.files")) spec.fail("source.files", "required when generator = \"dimacs\"");
+      for (const char* key : {"source.n", "source.k", "source.clause_ratio", "source.m"})
+        if (spec.has(key)) spec.fail(key, "comes from the DIMACS file; remove it");
+      for (const auto& f : spec.values.at("source.files")) {
+        if (!spec.check_files) break;
+        const std::string& path = std::get<std::string>(f);
+        if (path.size() > 127) spec.fail("source.files", "path longer than 127 characters: " + path);
+        Cnf cnf;
+        try {
+          cnf = read_dimacs_file(spec.resolve(path));
+        } catch (const InputError& e) {
+          spec.fail("source.files", e.what());
+        }
+        if (cnf.num_vars < 1 || cnf.num_vars > kMaxLatentBits)
+          spec.fail("source.files", path + ": " + std::to_string(cnf.num_vars) +
+                                        " variables; brute force supports 1.." + std::to_string(kMaxLatentBits));
+      }
+      return;
+    }
+    if (spec.has("source.files")) spec.fail("source.files", "only used with generator = \"dimacs\"");
+    if (!spec.has("source.n")) spec.fail("source.n", "required for random and planted instances");
+    std::int64_t min_n = std::numeric_limits<std::int64_t>::max(), max_k = 0;
+    for (const auto& v : spec.values.at("source.n")) min_n = std::min(min_n, std::get<std::int64_t>(v));
+    for (const auto& v : spec.values.at("source.k")) max_k = std::max(max_k, std::get<std::int64_t>(v));
+    if (max_k > min_n)
+      spec.fail("source.k", "k = " + std::to_string(max_k) + " exceeds the smallest n = " + std::to_string(min_n));
+  }
+
+  PointSummary run_point(const Point& point, const JobSpec& spec, RunContext& ctx) const override {
+    Comm& comm = ctx.comm;
+    const std::string generator = point.get_string("source.generator");
+    PointRow row;
+    row.point = point.index;
+    row.repeat = point.repeat;
+    row.seed = point.seed;
+
+    // Build on rank 0, then broadcast: every rank searches the very same instance.
+    auto t = Clock::now();
+    std::string bytes;
+    Instance inst;
+    if (comm.is_root()) {
+      inst = build(point, spec, generator, row);
+      bytes = to_bytes(inst);
+    }
+    row.t_build = since(t);
+    comm.broadcast(bytes);
+    if (!comm.is_root()) inst = from_bytes<Instance>(bytes);
+
+    t = Clock::now();
+    const std::string reduction = point.get_string("search.reduction");
+    const InversionProblem problem = reduce_cnf(reduction, inst.cnf);
+    row.t_reduce = since(t);
+
+    SearchOptions opts;
+    opts.mode = point.get_string("search.mode") == "count" ? SearchMode::kCount : SearchMode::kDecide;
+    opts.solver = point.get_string("search.solver");
+    opts.chunk_bits = static_cast<int>(point.get_int("search.chunk_bits"));
+    opts.threads = ctx.threads;
+    const SearchOutcome out = distributed_search(problem, opts, comm);
+    if (!comm.is_root()) return {};
+
+    const int n = inst.cnf.num_vars;
+    set_field(row.source, generator, "source");
+    set_field(row.instance_hash, inst.cnf.content_hash(), "instance_hash");
+    row.n = static_cast<std::uint32_t>(n);
+    row.k = static_cast<std::uint32_t>(inst.cnf.max_width());
+    row.m = static_cast<std::uint32_t>(inst.cnf.clauses.size());
+    row.clause_ratio = static_cast<double>(row.m) / n;
+    set_field(row.reduction, reduction, "reduction");
+    row.net_width = static_cast<std::uint32_t>(problem.net.hidden_width() > 0 ? problem.net.hidden_width()
+                                                                             : problem.net.output_dim());
+    row.net_nnz = problem.net.nnz();
+    set_field(row.mode, point.get_string("search.mode"), "mode");
+    set_field(row.solver, opts.solver, "solver");
+    row.found = out.found ? 1 : 0;
+    if (out.found) set_field(row.witness, latent_to_string(out.witness, n), "witness");
+    row.preimages = opts.mode == SearchMode::kCount ? static_cast<std::int64_t>(out.preimages) : -1;
+    row.candidates = out.candidates;
+    row.chunks = static_cast<std::uint32_t>(out.num_chunks);
+    row.t_search = out.seconds;
+    row.t_first = out.first_seconds >= 0 ? out.first_seconds : std::numeric_limits<double>::quiet_NaN();
+    row.candidates_per_second = out.seconds > 0 ? static_cast<double>(out.candidates) / out.seconds : 0;
+    row.planted = inst.planted ? 1 : 0;
+    if (inst.planted) set_field(row.hidden, latent_to_string(inst.hidden, n), "hidden");
+    row.ranks = static_cast<std::uint32_t>(out.ranks);
+    row.threads = static_cast<std::uint32_t>(out.threads);
+
+    // Checks. A witness must be a preimage and satisfy the formula; a planted formula must be
+    // satisfied by its hidden assignment. These are internal consistency checks: failing any is a bug.
+    std::string problems;
+    if (out.found && !(problem.is_preimage(out.witness) && inst.cnf.satisfied_by(out.witness)))
+      problems += "the reported witness is not a satisfying preimage; ";
+    if (inst.planted && !(inst.cnf.satisfied_by(inst.hidden) && problem.is_preimage(inst.hidden)))
+      problems += "the planted assignment is not a satisfying preimage; ";
+    if (inst.planted && !out.found) problems += "no preimage found for a planted (satisfiable) instance; ";
+    if (opts.mode == SearchMode::kCount && n <= point.get_int("check.direct_count_max_n")) {
+      const std::uint64_t direct = count_models_directly(inst.cnf);
+      if (direct != out.preimages)
+        problems += "preimage count " + std::to_string(out.preimages) + " differs from the direct model count " +
+                    std::to_string(direct) + "; ";
+    }
+    set_field(row.check_solver, "none", "check_solver");
+    if (point.get_bool("check.verify")) {
+      const SatAnswer sat = solve_with_external(inst.cnf, point.get_string("check.solver"));
+      set_field(row.check_solver, sat.solver, "check_solver");
+      row.check_sat = sat.satisfiable ? 1 : 0;
+      row.t_check = sat.seconds;
+      if (sat.satisfiable != out.found)
+        problems += sat.solver + " says " + (sat.satisfiable ? "satisfiable" : "unsatisfiable") +
+                    " but the search " + (out.found ? "found" : "found no") + " preimage; ";
+    }
+    row.agree = problems.empty() ? (point.get_bool("check.verify") ? 1 : -1) : 0;
+
+    std::vector<ChunkRow> chunks;
+    chunks.reserve(out.chunks.size());
+    for (const ChunkRecord& c : out.chunks)
+      chunks.push_back({point.index, c.chunk, c.rank, c.thread, c.begin, c.end, c.candidates,
+                        c.preimages, c.seconds, c.started});
+    ctx.writer->add_point(row, chunks, row.t_build + row.t_reduce + row.t_search + row.t_check);
+    if (!problems.empty()) {
+      ctx.writer->flush();
+      throw CheckFailure("point " + std::to_string(point.index) + " (instance " +
+                         get_field(row.instance_hash) + "): " + problems.substr(0, problems.size() - 2));
+    }
+    return {out.candidates, out.seconds};
+  }
+
+  double work_estimate(const Point& point) const override {
+    const auto it = point.params.find("source.n");
+    return it == point.params.end() ? 1.0 : std::ldexp(1.0, static_cast<int>(std::get<std::int64_t>(it->second)));
+  }
+
+ private:
+  static Instance build(const Point& point, const JobSpec& spec, const std::string& generator, PointRow& row) {
+    Instance inst;
+    if (generator == "dimacs") {
+      const std::string& path = point.get_string("source.files");
+      inst.cnf = read_dimacs_file(spec.resolve(path));
+      set_field(row.instance, path, "instance");
+      return inst;
+    }
+    const int n = static_cast<int>(point.get_int("source.n"));
+    const int k = static_cast<int>(point.get_int("source.k"));
+    const int m = spec.has("source.m") ? static_cast<int>(point.get_int("source.m"))
+                                       : clauses_for_ratio(n, point.get_double("source.clause_ratio"));
+    Rng rng(point.seed);
+    if (generator == "planted") {
+      PlantedCnf p = planted_ksat(n, k, m, rng);
+      inst.cnf = std::move(p.cnf);
+      inst.planted = true;
+      inst.hidden = p.hidden;
+    } else {
+      inst.cnf = random_ksat(n, k, m, rng);
+    }
+    return inst;
+  }
+};
+
+const Registrar<FamilyInfo> kRegister(
+    "inversion.exact", {"exact inversion of ReLU networks reduced from k-SAT (R1)",
+                        [] { return std::make_unique<InversionExact>(); }});
+
+}  // namespace
+}  // namespace sethlab

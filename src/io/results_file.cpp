@@ -1,0 +1,152 @@
+#include "io/results_file.hpp"
+
+#include <unistd.h>
+
+#include <ctime>
+
+#include "core/build_info.hpp"
+#include "core/error.hpp"
+
+namespace sethlab {
+
+std::string utc_now_iso8601() {
+  const std::time_t t = std::time(nullptr);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
+namespace {
+
+h5::Handle latest_format_fapl() {
+  h5::Handle fapl(H5Pcreate(H5P_FILE_ACCESS), "H5Pcreate");
+  // SWMR needs the latest file format.
+  h5::check_status(H5Pset_libver_bounds(fapl.get(), H5F_LIBVER_LATEST, H5F_LIBVER_LATEST),
+                   "H5Pset_libver_bounds");
+  return fapl;
+}
+
+}  // namespace
+
+ResultsWriter::ResultsWriter(const std::string& path, const Provenance& p, bool force,
+                             FlushPolicy policy)
+    : path_(path), policy_(policy) {
+  h5::silence_errors();
+  if (!force && access(path.c_str(), F_OK) == 0)
+    throw_input_error(path, 0, "", "output file exists; pass --force to replace it or --resume to continue it");
+  h5::Handle fapl = latest_format_fapl();
+  file_ = h5::Handle(H5Fcreate(path.c_str(), force ? H5F_ACC_TRUNC : H5F_ACC_EXCL, H5P_DEFAULT,
+                               fapl.get()),
+                     "create " + path);
+  const hid_t f = file_.get();
+  h5::write_attr(f, "schema", std::string("sethlab-results"));
+  h5::write_attr(f, "schema_version", std::int64_t{kResultsSchemaVersion});
+  h5::write_attr(f, "family", p.family);
+  h5::write_attr(f, "sethlab_version", std::string(build_info_version()));
+  h5::write_attr(f, "git_commit", std::string(build_info_commit()));
+  h5::write_attr(f, "compiler", std::string(build_info_compiler()));
+  h5::write_attr(f, "cxx_flags", std::string(build_info_flags()));
+  h5::write_attr(f, "build_type", std::string(build_info_type()));
+  h5::write_attr(f, "hosts", p.hosts);
+  h5::write_attr(f, "mpi_size", std::int64_t{p.mpi_size});
+  h5::write_attr(f, "threads_per_rank", std::int64_t{p.threads_per_rank});
+  h5::write_attr(f, "cpu_model", p.cpu_model);
+  h5::write_attr(f, "start_time", p.start_time);
+  h5::write_attr(f, "end_time", std::string());
+  h5::write_attr(f, "status", std::string("running"));
+  h5::write_attr(f, "job_file", p.job_file);
+  h5::write_attr(f, "job_text", p.job_text);
+  h5::write_attr(f, "job_hash", p.job_hash);
+  h5::write_attr_u64(f, "points_total", p.points_total);
+  {
+    h5::Handle pt = PointRow::h5_type();
+    h5::Handle ct = ChunkRow::h5_type();
+    points_ = std::make_unique<h5::AppendTable>(f, "points", pt.get(), 64);
+    chunks_ = std::make_unique<h5::AppendTable>(f, "chunks", ct.get(), 1024);
+  }
+  // Every object exists now; from here on only rows are appended (the SWMR rule).
+  h5::check_status(H5Fstart_swmr_write(f), "start SWMR writing on " + path);
+  last_flush_ = std::chrono::steady_clock::now();
+}
+
+ResultsWriter::~ResultsWriter() {
+  if (!closed_) {
+    try {
+      close("failed");
+    } catch (...) {
+      // Destructors never throw; the file stays readable with SWMR read.
+    }
+  }
+}
+
+bool ResultsWriter::due(double point_seconds) const {
+  if (point_buffer_.empty()) return false;
+  if (point_seconds >= policy_.slow_point_seconds || point_buffer_.size() >= policy_.max_rows) return true;
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - last_flush_).count() >=
+         policy_.max_seconds;
+}
+
+void ResultsWriter::add_point(const PointRow& row, const std::vector<ChunkRow>& chunks, double seconds) {
+  point_buffer_.push_back(row);
+  chunk_buffer_.insert(chunk_buffer_.end(), chunks.begin(), chunks.end());
+  if (due(seconds)) flush();
+}
+
+void ResultsWriter::flush() {
+  // Chunks first: a point row is only visible once its chunks are, so a reader (or a resume)
+  // never sees a finished point without its work records.
+  h5::append_rows(*chunks_, chunk_buffer_);
+  h5::append_rows(*points_, point_buffer_);
+  h5::check_status(H5Fflush(file_.get(), H5F_SCOPE_GLOBAL), "flush " + path_);
+  chunk_buffer_.clear();
+  point_buffer_.clear();
+  last_flush_ = std::chrono::steady_clock::now();
+}
+
+void ResultsWriter::close(const std::string& status) {
+  if (closed_) return;
+  closed_ = true;
+  flush();
+  points_.reset();
+  chunks_.reset();
+  file_.reset();
+  // Attributes cannot change under SWMR; reopen normally to record how the run ended. This also
+  // clears the SWMR status flags, so any HDF5 tool opens the finished file.
+  h5::Handle fapl = latest_format_fapl();
+  h5::Handle f(H5Fopen(path_.c_str(), H5F_ACC_RDWR, fapl.get()), "reopen " + path_);
+  h5::write_attr(f.get(), "status", status);
+  h5::write_attr(f.get(), "end_time", utc_now_iso8601());
+}
+
+ResultsContents read_results(const std::string& path) {
+  h5::silence_errors();
+  if (access(path.c_str(), R_OK) != 0) throw_input_error(path, 0, "", "cannot read the file");
+  if (H5Fis_hdf5(path.c_str()) <= 0)
+    throw_input_error(path, 0, "", "not an HDF5 file");
+  h5::Handle f(H5Fopen(path.c_str(), H5F_ACC_RDONLY | H5F_ACC_SWMR_READ, H5P_DEFAULT));
+  if (!f.valid()) {
+    H5Eclear2(H5E_DEFAULT);
+    f = h5::Handle(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), "open " + path);
+  }
+  if (!h5::has_attr(f.get(), "schema") || h5::read_attr_string(f.get(), "schema") != "sethlab-results")
+    throw_input_error(path, 0, "schema", "not a sethlab results file");
+  const auto version = h5::read_attr_int(f.get(), "schema_version");
+  if (version != kResultsSchemaVersion)
+    throw_input_error(path, 0, "schema_version",
+                      "version " + std::to_string(version) + " is not supported (this build reads " +
+                          std::to_string(kResultsSchemaVersion) + ")");
+  ResultsContents out;
+  for (const char* name : {"family", "sethlab_version", "git_commit", "compiler", "cxx_flags",
+                           "build_type", "hosts", "cpu_model", "start_time", "end_time", "status",
+                           "job_file", "job_text", "job_hash"})
+    out.attrs[name] = h5::read_attr_string(f.get(), name);
+  for (const char* name : {"mpi_size", "threads_per_rank", "points_total"})
+    out.attrs[name] = std::to_string(h5::read_attr_int(f.get(), name));
+  out.points = h5::read_rows<PointRow>(h5::AppendTable(f.get(), "points"));
+  out.chunks = h5::read_rows<ChunkRow>(h5::AppendTable(f.get(), "chunks"));
+  return out;
+}
+
+}  // namespace sethlab

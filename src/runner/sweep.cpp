@@ -1,0 +1,55 @@
+#include "runner/sweep.hpp"
+
+#include "core/hash.hpp"
+#include "core/rng.hpp"
+
+namespace sethlab {
+
+std::vector<std::string> swept_keys(const JobSpec& spec) {
+  std::vector<std::string> keys;
+  for (const auto& k : spec.knobs) {
+    auto it = spec.values.find(k.key());
+    if (it != spec.values.end() && it->second.size() > 1) keys.push_back(k.key());
+  }
+  return keys;
+}
+
+std::vector<Point> expand_points(const JobSpec& spec) {
+  std::vector<std::string> keys;
+  for (const auto& k : spec.knobs)
+    if (spec.values.count(k.key())) keys.push_back(k.key());
+  std::vector<std::size_t> digit(keys.size(), 0);
+  std::vector<Point> points;
+  while (true) {
+    Point base;
+    Fnv1a64 h;
+    for (std::size_t i = 0; i < keys.size(); ++i) {
+      const Value& v = spec.values.at(keys[i])[digit[i]];
+      base.params[keys[i]] = v;
+      if (keys[i] != "job.seed" && keys[i] != "job.repeats" && keys[i] != "job.name") {
+        h.add_bytes(keys[i]);
+        h.add_bytes("=");
+        h.add_bytes(value_to_string(v));
+        h.add_bytes(";");
+      }
+    }
+    for (std::int64_t r = 0; r < spec.repeats; ++r) {
+      Point p = base;
+      p.index = points.size();
+      p.repeat = static_cast<std::uint32_t>(r);
+      p.seed = derive_seed(spec.seed, h.value(), static_cast<std::uint64_t>(r));
+      points.push_back(std::move(p));
+    }
+    // Odometer increment, last key fastest.
+    std::size_t i = keys.size();
+    while (i > 0) {
+      --i;
+      if (++digit[i] < spec.values.at(keys[i]).size()) break;
+      digit[i] = 0;
+      if (i == 0) return points;
+    }
+    if (keys.empty()) return points;
+  }
+}
+
+}  // namespace sethlab

@@ -1,0 +1,209 @@
+// End-to-end tests through the sethlab executable: tiny jobs, exit statuses, files left behind.
+#include <gtest/gtest.h>
+
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <fcntl.h>
+
+#include <array>
+#include <filesystem>
+#include <chrono>
+#include <cstdio>
+#include <fstream>
+#include <thread>
+
+#include "core/latent.hpp"
+#include "io/results_file.hpp"
+#include "problems/dimacs.hpp"
+
+namespace sethlab {
+namespace {
+
+struct Result {
+  int status;
+  std::string output;
+};
+
+Result run(const std::string& args) {
+  const std::string cmd = "OMP_NUM_THREADS=2 " + std::string(SETHLAB_BIN) + " " + args + " 2>&1";
+  FILE* p = popen(cmd.c_str(), "r");
+  std::string out;
+  std::array<char, 4096> buf;
+  while (std::fgets(buf.data(), buf.size(), p)) out += buf.data();
+  const int st = pclose(p);
+  return {WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st), out};
+}
+
+std::string temp_dir(const std::string& name) {
+  const std::string d = ::testing::TempDir() + "/cli-" + name;
+  std::filesystem::remove_all(d);
+  std::filesystem::create_directories(d);
+  return d;
+}
+
+void write(const std::string& path, const std::string& text) { std::ofstream(path) << text; }
+
+const char* kTinyJob = R"([job]
+family = "inversion.exact"
+seed = 3
+repeats = 2
+[source]
+generator = ["planted", "random"]
+n = [8, 10]
+clause_ratio = 4.26
+[search]
+mode = ["count", "decide"]
+)";
+
+TEST(Cli, TinyJobEndToEnd) {
+  const std::string d = temp_dir("tiny");
+  write(d + "/job.toml", kTinyJob);
+  const Result r = run("run " + d + "/job.toml -o " + d + "/out.h5");
+  ASSERT_EQ(r.status, 0) << r.output;
+  EXPECT_NE(r.output.find("status complete"), std::string::npos) << r.output;
+  const ResultsContents res = read_results(d + "/out.h5");
+  ASSERT_EQ(res.points.size(), 16u);
+  EXPECT_EQ(res.attrs.at("status"), "complete");
+  EXPECT_EQ(res.attrs.at("mpi_size"), "1");
+  EXPECT_EQ(res.attrs.at("threads_per_rank"), "2");
+  for (const auto& p : res.points) {
+    EXPECT_EQ(p.agree, 1) << "point " << p.point;
+    EXPECT_EQ(p.found, p.check_sat);
+    if (get_field(p.mode) == "count") {
+      EXPECT_EQ(p.candidates, std::uint64_t{1} << p.n);
+      EXPECT_GE(p.preimages, p.found);
+    } else {
+      EXPECT_EQ(p.preimages, -1);
+    }
+    if (p.found) {
+      EXPECT_EQ(get_field(p.witness).size(), p.n);
+    }
+    if (p.planted) {
+      EXPECT_EQ(p.found, 1);
+    }
+    std::uint64_t covered = 0;
+    for (const auto& c : res.chunks)
+      if (c.point == p.point) covered += c.candidates;
+    EXPECT_EQ(covered, p.candidates);
+  }
+  // Same job again: identical instances (hashes) and answers, whatever the timing.
+  const Result again = run("run " + d + "/job.toml -o " + d + "/again.h5 -q");
+  ASSERT_EQ(again.status, 0) << again.output;
+  const ResultsContents res2 = read_results(d + "/again.h5");
+  for (std::size_t i = 0; i < res.points.size(); ++i) {
+    EXPECT_EQ(get_field(res.points[i].instance_hash), get_field(res2.points[i].instance_hash));
+    EXPECT_EQ(res.points[i].found, res2.points[i].found);
+    EXPECT_EQ(res.points[i].preimages, res2.points[i].preimages);
+  }
+  const Result inspect = run("inspect " + d + "/out.h5");
+  EXPECT_EQ(inspect.status, 0);
+  EXPECT_NE(inspect.output.find("planted  count"), std::string::npos) << inspect.output;
+}
+
+TEST(Cli, BadJobExitsTwoAndWritesNothing) {
+  const std::string d = temp_dir("bad");
+  write(d + "/job.toml", "[job]\nfamily = \"inversion.exact\"\n[source]\nn = 12\nk = \"three\"\n");
+  const Result r = run("run " + d + "/job.toml -o " + d + "/out.h5");
+  EXPECT_EQ(r.status, 2);
+  EXPECT_NE(r.output.find(d + "/job.toml:5: source.k: expected an integer"), std::string::npos) << r.output;
+  EXPECT_FALSE(std::filesystem::exists(d + "/out.h5"));
+  EXPECT_EQ(run("run " + d + "/missing.toml -o " + d + "/out.h5").status, 2);
+  EXPECT_FALSE(std::filesystem::exists(d + "/out.h5"));
+  EXPECT_EQ(run("run").status, 2);
+  EXPECT_EQ(run("frobnicate").status, 2);
+}
+
+TEST(Cli, ExistingOutputIsNeverOverwrittenWithoutForce) {
+  const std::string d = temp_dir("exists");
+  write(d + "/job.toml", "[job]\nfamily = \"inversion.exact\"\n[source]\nn = 6\n");
+  write(d + "/out.h5", "keep me");
+  const Result r = run("run " + d + "/job.toml -o " + d + "/out.h5");
+  EXPECT_EQ(r.status, 2);
+  EXPECT_NE(r.output.find("output file exists"), std::string::npos) << r.output;
+  std::ifstream in(d + "/out.h5");
+  std::string s;
+  std::getline(in, s);
+  EXPECT_EQ(s, "keep me");
+  EXPECT_EQ(run("run " + d + "/job.toml -o " + d + "/out.h5 --force -q").status, 0);
+  EXPECT_EQ(read_results(d + "/out.h5").points.size(), 1u);
+}
+
+TEST(Cli, DimacsJobAgreesWithCadical) {
+  const std::string d = temp_dir("dimacs");
+  write(d + "/unsat.cnf", "c x1 and not x1\np cnf 2 2\n1 0\n-1 0\n");
+  std::filesystem::copy_file(std::string(SETHLAB_SOURCE_DIR) + "/tests/data/satlib-style-20.cnf", d + "/sat20.cnf");
+  write(d + "/job.toml", "[job]\nfamily = \"inversion.exact\"\n[source]\ngenerator = \"dimacs\"\n"
+                         "files = [\"unsat.cnf\", \"sat20.cnf\"]\n[search]\nmode = \"count\"\n");
+  const Result r = run("run " + d + "/job.toml -o " + d + "/out.h5 -q");
+  ASSERT_EQ(r.status, 0) << r.output;
+  const auto res = read_results(d + "/out.h5");
+  ASSERT_EQ(res.points.size(), 2u);
+  EXPECT_EQ(get_field(res.points[0].instance), "unsat.cnf");
+  EXPECT_EQ(res.points[0].found, 0);
+  EXPECT_EQ(res.points[0].check_sat, 0);
+  EXPECT_EQ(res.points[0].preimages, 0);
+  EXPECT_EQ(res.points[1].n, 20u);
+  EXPECT_EQ(res.points[1].found, 1);
+  EXPECT_EQ(res.points[1].agree, 1);
+  const Cnf cnf = read_dimacs_file(d + "/sat20.cnf");
+  EXPECT_TRUE(cnf.satisfied_by(latent_from_string(get_field(res.points[1].witness))));
+  EXPECT_EQ(get_field(res.points[1].instance_hash), cnf.content_hash());
+}
+
+// A run killed with SIGKILL leaves a file that opens and holds every row flushed before the kill.
+TEST(Cli, SigkillLeavesAReadableFile) {
+  const std::string d = temp_dir("kill");
+  write(d + "/job.toml", "[job]\nfamily = \"inversion.exact\"\nrepeats = 200\n[source]\nn = 19\n"
+                         "[search]\nmode = \"count\"\n[check]\nverify = false\n");
+  const std::string out = d + "/out.h5";
+  const pid_t pid = fork();
+  ASSERT_GE(pid, 0);
+  if (pid == 0) {
+    setenv("OMP_NUM_THREADS", "1", 1);
+    const int devnull = open("/dev/null", O_WRONLY);
+    dup2(devnull, STDOUT_FILENO);
+    dup2(devnull, STDERR_FILENO);
+    execl(SETHLAB_BIN, SETHLAB_BIN, "run", (d + "/job.toml").c_str(), "-o", out.c_str(), nullptr);
+    _exit(127);
+  }
+  // Wait until some rows are visible, then kill without warning.
+  std::size_t seen = 0;
+  for (int i = 0; i < 600 && seen < 3; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    try {
+      seen = read_results(out).points.size();
+    } catch (const std::exception&) {
+      // not created yet
+    }
+  }
+  ASSERT_GE(seen, 3u) << "the run never showed rows";
+  ASSERT_EQ(kill(pid, SIGKILL), 0);
+  int status = 0;
+  waitpid(pid, &status, 0);
+  ASSERT_TRUE(WIFSIGNALED(status));
+  const ResultsContents res = read_results(out);
+  EXPECT_GE(res.points.size(), seen);
+  EXPECT_LT(res.points.size(), 200u);
+  EXPECT_EQ(res.attrs.at("status"), "running") << "a killed run never closed its file";
+  for (std::size_t i = 0; i < res.points.size(); ++i) {
+    EXPECT_EQ(res.points[i].point, i);
+    EXPECT_EQ(res.points[i].candidates, std::uint64_t{1} << 19);
+  }
+}
+
+TEST(Cli, VersionHelpAndKnobs) {
+  const Result v = run("--version");
+  EXPECT_EQ(v.status, 0);
+  EXPECT_EQ(v.output.rfind("sethlab 0.1.0", 0), 0u) << v.output;
+  const Result h = run("run --help");
+  EXPECT_EQ(h.status, 0);
+  EXPECT_NE(h.output.find("--force"), std::string::npos);
+  const Result k = run("knobs");
+  EXPECT_EQ(k.status, 0);
+  EXPECT_NE(k.output.find("`source.clause_ratio`"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace sethlab

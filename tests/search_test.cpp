@@ -1,0 +1,83 @@
+#include <gtest/gtest.h>
+
+#include "comm/comm.hpp"
+#include "core/rng.hpp"
+#include "problems/ksat_generator.hpp"
+#include "reductions/ksat_to_relu.hpp"
+#include "search/distributed_search.hpp"
+#include "test_support.hpp"
+
+namespace sethlab {
+namespace {
+
+// Count and decide mode against the clause-evaluation oracle, over many seeded instances, with
+// 1 and 2 threads and several chunk sizes (including chunks of one latent and a single chunk).
+TEST(Search, BothModesAgreeWithOracle) {
+  SerialComm comm;
+  Rng rng(99);
+  for (int trial = 0; trial < 150; ++trial) {
+    const int n = 1 + static_cast<int>(rng.below(13));
+    const int k = std::min(n, 3);
+    const double ratio = 2.0 + 4.0 * rng.unit();
+    const Cnf cnf = trial % 4 == 0 ? planted_ksat(n, k, static_cast<int>(ratio * n), rng).cnf
+                                   : random_ksat(n, k, static_cast<int>(ratio * n), rng);
+    const auto sat = testing::satisfying_set(cnf);
+    const InversionProblem p = trial % 2 ? ksat_to_relu(cnf) : ksat_to_relu_binary(cnf);
+    SearchOptions opt;
+    opt.threads = 1 + trial % 2;
+    opt.chunk_bits = static_cast<int>(rng.below(static_cast<std::uint64_t>(n) + 2));
+
+    opt.mode = SearchMode::kCount;
+    const SearchOutcome c = distributed_search(p, opt, comm);
+    ASSERT_EQ(c.preimages, sat.size()) << "trial " << trial;
+    ASSERT_EQ(c.found, !sat.empty());
+    ASSERT_EQ(c.candidates, std::uint64_t{1} << n);
+    if (!sat.empty()) {
+      ASSERT_EQ(c.witness, *sat.begin()) << "count mode reports the smallest";
+    }
+    std::uint64_t covered = 0, counted = 0;
+    for (const auto& rec : c.chunks) {
+      covered += rec.end - rec.begin;
+      counted += rec.preimages;
+      ASSERT_EQ(rec.candidates, rec.end - rec.begin);
+    }
+    ASSERT_EQ(covered, std::uint64_t{1} << n);
+    ASSERT_EQ(counted, sat.size());
+    ASSERT_EQ(c.chunks.size(), c.num_chunks);
+
+    opt.mode = SearchMode::kDecide;
+    const SearchOutcome d = distributed_search(p, opt, comm);
+    ASSERT_EQ(d.found, !sat.empty()) << "trial " << trial;
+    if (d.found) {
+      ASSERT_TRUE(sat.count(d.witness)) << "decide witness must satisfy the formula";
+      ASSERT_GE(d.first_seconds, 0.0);
+    } else {
+      ASSERT_EQ(d.candidates, std::uint64_t{1} << n);
+    }
+  }
+}
+
+TEST(Search, DecideStopsEarlyOnAnEasyInstance) {
+  // Empty formula: every latent is a preimage; decide mode must stop long before 2^20.
+  Cnf cnf;
+  cnf.num_vars = 20;
+  SerialComm comm;
+  SearchOptions opt;
+  opt.mode = SearchMode::kDecide;
+  opt.threads = 2;
+  const SearchOutcome d = distributed_search(ksat_to_relu(cnf), opt, comm);
+  EXPECT_TRUE(d.found);
+  EXPECT_LT(d.candidates, std::uint64_t{1} << 16);
+}
+
+TEST(Search, UnknownSolverIsRejected) {
+  Cnf cnf;
+  cnf.num_vars = 3;
+  SerialComm comm;
+  SearchOptions opt;
+  opt.solver = "quantum";
+  EXPECT_THROW(distributed_search(ksat_to_relu(cnf), opt, comm), std::invalid_argument);
+}
+
+}  // namespace
+}  // namespace sethlab
