@@ -16,7 +16,7 @@ namespace sethlab {
 std::vector<Knob> common_knobs() {
   std::vector<Knob> k;
   k.push_back({"job", "family", KnobType::kString, std::nullopt, 0, -1,
-               FamilyRegistry::instance().names(), false, "", "experiment family"});
+               FamilyRegistry::instance().names(), false, "", "experiment family (required)"});
   k.push_back({"job", "name", KnobType::kString, Value{std::string()}, 0, -1, {}, false, "",
                "free-form name, recorded in the results"});
   k.push_back({"job", "seed", KnobType::kInt, Value{std::int64_t{1}}, 0, 9.0e18, {}, false, "",

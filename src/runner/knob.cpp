@@ -70,7 +70,7 @@ std::string knob_reference(const std::vector<Knob>& knobs) {
   os << "| key | type | default | range | sweep | help |\n|---|---|---|---|---|---|\n";
   for (const auto& k : knobs) {
     os << "| `" << k.key() << "` | " << type_name(k.type) << " | "
-       << (k.default_value ? value_to_string(*k.default_value) : "(required)") << " | ";
+       << (k.default_value ? value_to_string(*k.default_value) : "(none)") << " | ";
     if (!k.choices.empty()) {
       for (std::size_t i = 0; i < k.choices.size(); ++i) os << (i ? ", " : "") << k.choices[i];
     } else if (k.min <= k.max && k.type != KnobType::kBool && k.type != KnobType::kString) {
