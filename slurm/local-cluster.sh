@@ -3,7 +3,7 @@
 # started by hand as root, without systemd. For trying `sbatch`, `srun --mpi=pmix`, signals and
 # requeue on one machine exactly as on a cluster.
 #
-#   bash slurm/local-cluster.sh start     install what is missing, write the config, start, wait idle
+#   bash slurm/local-cluster.sh start     install what is missing, write the config, start all
 #   bash slurm/local-cluster.sh stop      stop the three daemons (by pid file)
 #   bash slurm/local-cluster.sh status    daemon states and sinfo; exit 0 if up, 3 if down
 #   bash slurm/local-cluster.sh restart   stop, then start (rewrites the config)
@@ -18,9 +18,10 @@ CONF_DIR=${SETHLAB_SLURM_CONF_DIR:-/etc/slurm}                 # where clients l
 START_TIMEOUT=${SETHLAB_SLURM_START_TIMEOUT:-30}               # s to wait for the node to be idle
 STOP_TIMEOUT=${SETHLAB_SLURM_STOP_TIMEOUT:-20}                 # s to wait for a daemon to exit
 KILL_WAIT=${SETHLAB_SLURM_KILL_WAIT:-30}                       # s from SIGTERM to SIGKILL on cancel
-TAKE_OVER=${SETHLAB_SLURM_TAKE_OVER:-0}                        # 1: back up a foreign slurm.conf, replace it
+TAKE_OVER=${SETHLAB_SLURM_TAKE_OVER:-0}                        # 1: back up a foreign slurm.conf
 
 CONF=$CONF_DIR/slurm.conf
+export SLURM_CONF=$CONF # for this script's own sinfo/scontrol calls
 MARKER='# Written by sethlab slurm/local-cluster.sh; it rewrites this file on start.'
 BACKUP=$CONF.pre-sethlab
 CTLD_PID=/run/slurmctld.pid
@@ -40,7 +41,8 @@ check_knobs() {
     [[ $value =~ ^[0-9]+$ && $value -ge 1 && $value -le 3600 ]] ||
       die "SETHLAB_SLURM_$name=$value: must be an integer in [1, 3600] seconds"
   done
-  [[ $TAKE_OVER == 0 || $TAKE_OVER == 1 ]] || die "SETHLAB_SLURM_TAKE_OVER=$TAKE_OVER: must be 0 or 1"
+  [[ $TAKE_OVER == 0 || $TAKE_OVER == 1 ]] ||
+    die "SETHLAB_SLURM_TAKE_OVER=$TAKE_OVER: must be 0 or 1"
 }
 
 # ---- processes ---------------------------------------------------------------------------------
@@ -53,6 +55,12 @@ pid_alive() {
   [[ -n $pid ]] && [[ $(cat "/proc/$pid/comm" 2>/dev/null) == "$comm" ]]
 }
 pid_of() { tr -dc '0-9' <"$1"; }
+
+# already_running NAME PIDFILE COMM: says so and succeeds when the daemon runs.
+already_running() {
+  pid_alive "$2" "$3" || return 1
+  say "$1: already running (pid $(pid_of "$2"))"
+}
 
 # stop_daemon NAME PIDFILE COMM: SIGTERM, wait up to STOP_TIMEOUT, then SIGKILL.
 stop_daemon() {
@@ -175,7 +183,7 @@ write_conf() {
 
 # ---- munge -------------------------------------------------------------------------------------
 start_munge() {
-  if pid_alive "$MUNGE_PID" munged; then say "munged: already running (pid $(pid_of "$MUNGE_PID"))"; return 0; fi
+  already_running munged "$MUNGE_PID" munged && return 0
   id munge >/dev/null 2>&1 || die "no user 'munge'; is the munge package installed?"
   mkdir -p /etc/munge /var/lib/munge /var/log/munge "$MUNGE_DIR"
   chown munge:munge /etc/munge /var/lib/munge /var/log/munge "$MUNGE_DIR"
@@ -206,7 +214,7 @@ start_munge() {
 
 # ---- slurm daemons -----------------------------------------------------------------------------
 start_slurmctld() {
-  if pid_alive "$CTLD_PID" slurmctld; then say "slurmctld: already running (pid $(pid_of "$CTLD_PID"))"; return 0; fi
+  already_running slurmctld "$CTLD_PID" slurmctld && return 0
   rm -f "$CTLD_PID"
   slurmctld -f "$CONF" || die "slurmctld failed to start; see $STATE_DIR/log/slurmctld.log"
   local i
@@ -221,7 +229,7 @@ $(tail -n 15 "$STATE_DIR/log/slurmctld.log" 2>/dev/null)"
 }
 
 start_slurmd() {
-  if pid_alive "$SLURMD_PID" slurmd; then say "slurmd: already running (pid $(pid_of "$SLURMD_PID"))"; return 0; fi
+  already_running slurmd "$SLURMD_PID" slurmd && return 0
   rm -f "$SLURMD_PID"
   slurmd -f "$CONF" -N localhost || die "slurmd failed to start; see $STATE_DIR/log/slurmd.log"
   local i
@@ -229,7 +237,8 @@ start_slurmd() {
     [[ -s $SLURMD_PID ]] && break
     sleep 0.2
   done
-  pid_alive "$SLURMD_PID" slurmd || die "slurmd exited at once; last lines of $STATE_DIR/log/slurmd.log:
+  pid_alive "$SLURMD_PID" slurmd ||
+    die "slurmd exited at once; last lines of $STATE_DIR/log/slurmd.log:
 $(tail -n 15 "$STATE_DIR/log/slurmd.log" 2>/dev/null)"
   say "slurmd: started (pid $(pid_of "$SLURMD_PID"))"
 }
@@ -267,10 +276,12 @@ $(tail -n 10 "$STATE_DIR/log/slurmd.log" 2>/dev/null)"
 # ---- commands ----------------------------------------------------------------------------------
 cmd_start() {
   local t0=$SECONDS up=1
-  pid_alive "$MUNGE_PID" munged && pid_alive "$CTLD_PID" slurmctld && pid_alive "$SLURMD_PID" slurmd || up=0
+  pid_alive "$MUNGE_PID" munged && pid_alive "$CTLD_PID" slurmctld &&
+    pid_alive "$SLURMD_PID" slurmd || up=0
   if ((up)); then
     # Everything runs: do not rewrite the config under live daemons, only say if it is stale.
-    if [[ -e $CONF ]] && grep -qxF "$MARKER" "$CONF" && [[ $(render_conf) != "$(cat "$CONF")" ]]; then
+    if [[ -e $CONF ]] && grep -qxF "$MARKER" "$CONF" &&
+      [[ $(render_conf) != "$(cat "$CONF")" ]]; then
       say "note: $CONF differs from what this script would write now; 'restart' applies it"
     fi
     say "already running"
@@ -299,7 +310,9 @@ cmd_stop() {
 
 cmd_status() {
   local up=1 name file comm
-  for spec in "munged:$MUNGE_PID:munged" "slurmctld:$CTLD_PID:slurmctld" "slurmd:$SLURMD_PID:slurmd"; do
+  local spec
+  for spec in "munged:$MUNGE_PID:munged" "slurmctld:$CTLD_PID:slurmctld" \
+    "slurmd:$SLURMD_PID:slurmd"; do
     IFS=: read -r name file comm <<<"$spec"
     if pid_alive "$file" "$comm"; then
       printf '%-10s running (pid %s)\n' "$name" "$(pid_of "$file")"

@@ -51,8 +51,9 @@ TEST(ResultsFile, WritesAndReadsBackRowsAndProvenance) {
   {
     ResultsWriter w(path, prov(), false);
     for (std::uint64_t i = 0; i < 5; ++i) {
-      std::vector<ChunkRow> chunks = {{i, 0, 0, 1, 0, 8, 8, i, 0.1, 0.0}, {i, 1, 1, 0, 8, 16, 8, 0, 0.2, 0.1}};
-      w.add_point(row(i), chunks, 0.0);
+      w.add_chunk({i, 0, 0, 1, 0, 8, 8, i, i > 0 ? 3 : UINT64_MAX, 0.1, 0.0});
+      w.add_chunk({i, 1, 1, 0, 8, 16, 8, 0, UINT64_MAX, 0.2, 0.1});
+      w.add_point(row(i), 0.0);
     }
     w.close("complete");
   }
@@ -76,6 +77,8 @@ TEST(ResultsFile, WritesAndReadsBackRowsAndProvenance) {
   }
   EXPECT_EQ(r.chunks[3].end, 16u);
   EXPECT_EQ(r.chunks[2].preimages, 1u);
+  EXPECT_EQ(r.chunks[2].first, 3u);
+  EXPECT_EQ(r.chunks[3].first, UINT64_MAX);
 }
 
 TEST(ResultsFile, RefusesToOverwriteUnlessForced) {
@@ -96,13 +99,13 @@ TEST(ResultsFile, RefusesToOverwriteUnlessForced) {
 TEST(ResultsFile, ReadersSeeFlushedRowsWhileTheWriterIsOpen) {
   const std::string path = temp_path("live.h5");
   ResultsWriter w(path, prov(), false, FlushPolicy{1000, 1000.0, 1.0});
-  w.add_point(row(0), {}, 0.0);
+  w.add_point(row(0), 0.0);
   EXPECT_EQ(read_results(path).points.size(), 0u) << "buffered, not yet written";
   w.flush();
   const auto live = read_results(path);
   EXPECT_EQ(live.points.size(), 1u);
   EXPECT_EQ(live.attrs.at("status"), "running");
-  w.add_point(row(1), {}, 5.0);  // a slow point is written at once
+  w.add_point(row(1), 5.0);  // a slow point is written at once
   EXPECT_EQ(read_results(path).points.size(), 2u);
   // Another process (the SWMR reader case that matters) sees the same rows.
   FILE* p = popen((std::string(SETHLAB_BIN) + " inspect " + path + " 2>&1").c_str(), "r");
@@ -113,6 +116,39 @@ TEST(ResultsFile, ReadersSeeFlushedRowsWhileTheWriterIsOpen) {
   EXPECT_NE(out.find("points 2 of 10"), std::string::npos) << out;
   EXPECT_NE(out.find("status running"), std::string::npos) << out;
   w.close("complete");
+}
+
+TEST(ResultsFile, ReopenContinuesTheSameJobOnly) {
+  const std::string path = temp_path("reopen.h5");
+  {
+    ResultsWriter w(path, prov(), false);
+    w.add_chunk({7, 3, 0, 0, 24, 32, 8, 0, UINT64_MAX, 0.5, 0.0});
+    w.add_interruption({7, 1.5, 1, 8, 15});
+    w.add_point(row(0), 0.0);
+    w.close("interrupted");
+  }
+  Provenance other = prov();
+  other.job_hash = "ffffffffffffffff";
+  ResultsContents existing;
+  EXPECT_THROW(ResultsWriter::reopen(path, other, existing), InputError);
+  Provenance slice = prov();
+  slice.array_task = 1;
+  slice.array_count = 4;
+  EXPECT_THROW(ResultsWriter::reopen(path, slice, existing), InputError);
+  {
+    auto w = ResultsWriter::reopen(path, prov(), existing);
+    EXPECT_EQ(existing.points.size(), 1u);
+    ASSERT_EQ(existing.chunks.size(), 1u);
+    EXPECT_EQ(existing.chunks[0].chunk, 3u);
+    ASSERT_EQ(existing.interruptions.size(), 1u);
+    EXPECT_EQ(existing.interruptions[0].signal, 15);
+    w->add_point(row(1), 0.0);
+    w->close("complete");
+  }
+  const auto r = read_results(path);
+  EXPECT_EQ(r.points.size(), 2u);
+  EXPECT_EQ(r.attrs.at("status"), "complete");
+  EXPECT_NE(r.attrs.at("resumes").find("ranks=3"), std::string::npos) << r.attrs.at("resumes");
 }
 
 TEST(ResultsFile, RejectsFilesThatAreNotResults) {

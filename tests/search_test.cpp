@@ -1,6 +1,7 @@
 #include <gtest/gtest.h>
 
 #include "comm/comm.hpp"
+#include "core/stop_signal.hpp"
 #include "core/rng.hpp"
 #include "problems/ksat_generator.hpp"
 #include "reductions/ksat_to_relu.hpp"
@@ -68,6 +69,59 @@ TEST(Search, DecideStopsEarlyOnAnEasyInstance) {
   const SearchOutcome d = distributed_search(ksat_to_relu(cnf), opt, comm);
   EXPECT_TRUE(d.found);
   EXPECT_LT(d.candidates, std::uint64_t{1} << 16);
+}
+
+// A search stopped by a signal records exactly the chunks it finished; a second search given
+// those chunks does only the rest, and the two together equal one uninterrupted search.
+TEST(Search, InterruptedSearchResumesToTheSameAnswer) {
+  SerialComm comm;
+  Rng rng(12);
+  for (int trial = 0; trial < 20; ++trial) {
+    const Cnf cnf = random_ksat(14, 3, 50 + trial, rng);
+    const InversionProblem p = ksat_to_relu(cnf);
+    SearchOptions opt;
+    opt.mode = trial % 2 ? SearchMode::kDecide : SearchMode::kCount;
+    opt.threads = 2;
+    opt.chunk_bits = 6;  // 256 chunks
+    const SearchOutcome full = distributed_search(p, opt, comm);
+
+    std::vector<ChunkRecord> streamed;
+    SearchOptions first = opt;
+    const std::size_t stop_after = 10 + static_cast<std::size_t>(rng.below(100));
+    first.on_chunk = [&](const ChunkRecord& r) {
+      streamed.push_back(r);
+      if (streamed.size() == stop_after) request_stop_for_testing(15);
+    };
+    const SearchOutcome part = distributed_search(p, first, comm);
+    clear_stop_request();
+    ASSERT_EQ(streamed.size(), part.chunks.size()) << "every finished chunk reaches the sink once";
+    if (!part.interrupted) {  // decide mode may find a preimage before the stop
+      ASSERT_EQ(opt.mode, SearchMode::kDecide);
+      ASSERT_TRUE(part.found);
+      continue;
+    }
+    ASSERT_LT(part.chunks_done, 256u);
+    ASSERT_GE(part.chunks_done, stop_after) << "chunks in flight finish, none are abandoned";
+
+    SearchOptions second = opt;
+    second.prior = streamed;
+    second.prior_seconds = part.seconds;
+    std::vector<ChunkRecord> rest;
+    second.on_chunk = [&](const ChunkRecord& r) { rest.push_back(r); };
+    const SearchOutcome resumed = distributed_search(p, second, comm);
+    ASSERT_FALSE(resumed.interrupted);
+    ASSERT_EQ(resumed.found, full.found);
+    if (opt.mode == SearchMode::kCount) {
+      ASSERT_EQ(resumed.preimages, full.preimages);
+      ASSERT_EQ(resumed.witness, full.witness);
+      ASSERT_EQ(resumed.candidates, full.candidates);
+      ASSERT_EQ(streamed.size() + rest.size(), 256u) << "no chunk done twice";
+    }
+    std::set<std::uint64_t> ids;
+    for (const auto& r : streamed) ids.insert(r.chunk);
+    for (const auto& r : rest) ASSERT_TRUE(ids.insert(r.chunk).second) << "chunk " << r.chunk << " redone";
+    ASSERT_GE(resumed.seconds, part.seconds);
+  }
 }
 
 TEST(Search, UnknownSolverIsRejected) {

@@ -53,6 +53,16 @@ int main(int argc, char** argv) {
   run_cmd->add_option("job", run.job_path, "job file (TOML)")->required();
   run_cmd->add_option("-o,--output", run.output, "results file (HDF5) to create")->required();
   run_cmd->add_flag("--force", run.force, "replace an existing results file");
+  bool resume = false, resume_or_start = false;
+  auto* resume_flag = run_cmd->add_flag("--resume", resume,
+                                        "continue an interrupted run in OUTPUT (same job file)");
+  run_cmd->add_flag("--resume-or-start", resume_or_start,
+                    "resume OUTPUT if it exists, else start it (for requeued batch jobs)")
+      ->excludes(resume_flag);
+  run_cmd->add_option("--array-task", run.array_task, "run only the points with index % COUNT == TASK")
+      ->check(CLI::NonNegativeNumber);
+  run_cmd->add_option("--array-count", run.array_count, "number of array slices (see --array-task)")
+      ->check(CLI::PositiveNumber);
   run_cmd->add_option("--threads", run.threads, "OpenMP threads per rank (default: OMP_NUM_THREADS)")
       ->check(CLI::Range(1, 4096));
   run_cmd->add_flag("--progress", run.progress, "show progress on stderr even when it is not a terminal");
@@ -89,7 +99,14 @@ int main(int argc, char** argv) {
   }
 
   try {
-    if (*run_cmd) return run_command(run, argc, argv);
+    if (*run_cmd) {
+      if (resume) run.mode = OutputMode::kResume;
+      if (resume_or_start) run.mode = OutputMode::kResumeOrStart;
+      if ((run.array_task >= 0) != (run.array_count > 0))
+        throw InputError("--array-task and --array-count go together");
+      if (run.force && run.mode != OutputMode::kCreate) throw InputError("--force cannot be combined with --resume");
+      return run_command(run, argc, argv);
+    }
     if (*inspect_cmd) {
       print_summary(read_results(inspect_path), std::cout);
       return exit_status::kOk;

@@ -23,8 +23,9 @@ class Comm {
   // Root receives every rank's bytes in rank order; the others get an empty vector.
   virtual std::vector<std::string> gather(const std::string& bytes, int root = 0) = 0;
   virtual std::int64_t allreduce_max(std::int64_t v) = 0;
-  // A chunk source shared by all ranks for one search; every rank must call it together.
-  virtual std::unique_ptr<ChunkSource> make_chunk_source(std::uint64_t total_chunks) = 0;
+  // A chunk source shared by all ranks for one search; every rank must call it together (only
+  // rank 0's skip list and sink are used).
+  virtual std::unique_ptr<ChunkSource> make_chunk_source(ChunkSourceConfig config) = 0;
   // This rank's host name.
   virtual std::string processor_name() const = 0;
 };
@@ -37,8 +38,8 @@ class SerialComm final : public Comm {
   void broadcast(std::string&, int) override {}
   std::vector<std::string> gather(const std::string& bytes, int) override { return {bytes}; }
   std::int64_t allreduce_max(std::int64_t v) override { return v; }
-  std::unique_ptr<ChunkSource> make_chunk_source(std::uint64_t total) override {
-    return std::make_unique<CounterChunkSource>(total);
+  std::unique_ptr<ChunkSource> make_chunk_source(ChunkSourceConfig config) override {
+    return std::make_unique<CounterChunkSource>(std::move(config));
   }
   std::string processor_name() const override;
 };

@@ -1,9 +1,11 @@
 #pragma once
 // Dynamic chunk dispatch over MPI. Rank 0 runs a dispatcher thread that answers chunk requests
-// from the other ranks out of the same atomic counter its own workers draw from. A request
-// carries "I found a preimage"; once the dispatcher knows, every reply is "stop". The dispatcher
-// polls with MPI_Test and short sleeps: a blocking receive in Open MPI spins a core at 100%,
-// which would steal a worker's core.
+// from the other ranks out of the same counter its own workers draw from. A request carries the
+// record of the chunk the requesting thread just finished (streamed to the results file by the
+// sink) and two flags: "I found a preimage" and "I was asked to stop (SIGTERM)". The reply is a
+// chunk id or one of: no more chunks, stop now (found), interrupted (finish the chunks in hand).
+// The dispatcher polls with MPI_Test and short sleeps: a blocking receive in Open MPI spins a
+// core at 100%, which would steal a worker's core.
 #include <mpi.h>
 
 #include <memory>
@@ -12,6 +14,6 @@
 
 namespace sethlab {
 
-std::unique_ptr<ChunkSource> make_mpi_chunk_source(MPI_Comm comm, std::uint64_t total_chunks);
+std::unique_ptr<ChunkSource> make_mpi_chunk_source(MPI_Comm comm, ChunkSourceConfig config);
 
 }  // namespace sethlab

@@ -67,9 +67,9 @@ class MpiComm final : public Comm {
     return out;
   }
 
-  std::unique_ptr<ChunkSource> make_chunk_source(std::uint64_t total) override {
+  std::unique_ptr<ChunkSource> make_chunk_source(ChunkSourceConfig config) override {
     barrier();  // every rank enters the protocol together
-    return make_mpi_chunk_source(comm_, total);
+    return make_mpi_chunk_source(comm_, std::move(config));
   }
 
   std::string processor_name() const override {

@@ -12,6 +12,7 @@
 #include "core/error.hpp"
 #include "core/latent.hpp"
 #include "core/rng.hpp"
+#include "core/stop_signal.hpp"
 #include "io/results_file.hpp"
 #include "problems/dimacs.hpp"
 #include "problems/ksat_generator.hpp"
@@ -152,8 +153,29 @@ class InversionExact final : public Family {
     opts.solver = point.get_string("search.solver");
     opts.chunk_bits = static_cast<int>(point.get_int("search.chunk_bits"));
     opts.threads = ctx.threads;
+    if (comm.is_root()) {
+      if (ctx.checkpoints != nullptr) {
+        const auto it = ctx.checkpoints->find(point.index);
+        if (it != ctx.checkpoints->end()) {
+          opts.prior = it->second.chunks;
+          opts.prior_seconds = it->second.seconds;
+        }
+      }
+      // Chunks are written as they finish: a killed run keeps them and a resume skips them.
+      opts.on_chunk = [&](const ChunkRecord& c) {
+        ctx.writer->add_chunk({point.index, c.chunk, c.rank, c.thread, c.begin, c.end, c.candidates,
+                               c.preimages, c.first, c.seconds, c.started});
+      };
+    }
     const SearchOutcome out = distributed_search(problem, opts, comm);
     if (!comm.is_root()) return {};
+    if (out.interrupted) {
+      std::uint64_t candidates = 0;
+      for (const auto& c : out.chunks) candidates += c.candidates;
+      ctx.writer->add_interruption({point.index, out.seconds - opts.prior_seconds, out.chunks.size(),
+                                    candidates, stop_signal()});
+      return {candidates, out.seconds - opts.prior_seconds, true};
+    }
 
     const int n = inst.cnf.num_vars;
     set_field(row.source, generator, "source");
@@ -207,12 +229,7 @@ class InversionExact final : public Family {
     }
     row.agree = problems.empty() ? (point.get_bool("check.verify") ? 1 : -1) : 0;
 
-    std::vector<ChunkRow> chunks;
-    chunks.reserve(out.chunks.size());
-    for (const ChunkRecord& c : out.chunks)
-      chunks.push_back({point.index, c.chunk, c.rank, c.thread, c.begin, c.end, c.candidates,
-                        c.preimages, c.seconds, c.started});
-    ctx.writer->add_point(row, chunks, row.t_build + row.t_reduce + row.t_search + row.t_check);
+    ctx.writer->add_point(row, row.t_build + row.t_reduce + row.t_search + row.t_check);
     if (!problems.empty()) {
       ctx.writer->flush();
       throw CheckFailure("point " + std::to_string(point.index) + " (instance " +

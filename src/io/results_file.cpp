@@ -28,7 +28,19 @@ h5::Handle latest_format_fapl() {
   return fapl;
 }
 
+// Opens for writing a file whose superblock may still say "open for SWMR writing" (its writer
+// was killed). HDF5 1.10 refuses such a file; the file-access property that h5clear uses clears
+// the flags on open.
+h5::Handle open_for_update(const std::string& path) {
+  h5::Handle fapl = latest_format_fapl();
+  hbool_t clear = 1;
+  h5::check_status(H5Pset(fapl.get(), "clear_status_flags", &clear), "clear SWMR status flags");
+  return h5::Handle(H5Fopen(path.c_str(), H5F_ACC_RDWR, fapl.get()), "open " + path + " for update");
+}
+
 }  // namespace
+
+ResultsWriter::ResultsWriter(const std::string& path, FlushPolicy policy) : path_(path), policy_(policy) {}
 
 ResultsWriter::ResultsWriter(const std::string& path, const Provenance& p, bool force,
                              FlushPolicy policy)
@@ -60,14 +72,57 @@ ResultsWriter::ResultsWriter(const std::string& path, const Provenance& p, bool 
   h5::write_attr(f, "job_text", p.job_text);
   h5::write_attr(f, "job_hash", p.job_hash);
   h5::write_attr_u64(f, "points_total", p.points_total);
+  h5::write_attr(f, "array_task", p.array_task);
+  h5::write_attr(f, "array_count", p.array_count);
+  h5::write_attr(f, "resumes", std::string());
   {
     h5::Handle pt = PointRow::h5_type();
     h5::Handle ct = ChunkRow::h5_type();
-    points_ = std::make_unique<h5::AppendTable>(f, "points", pt.get(), 64);
-    chunks_ = std::make_unique<h5::AppendTable>(f, "chunks", ct.get(), 1024);
+    h5::Handle it = InterruptionRow::h5_type();
+    h5::AppendTable(f, "points", pt.get(), 64);
+    h5::AppendTable(f, "chunks", ct.get(), 1024);
+    h5::AppendTable(f, "interruptions", it.get(), 16);
   }
+  open_tables_and_start_swmr();
+}
+
+std::unique_ptr<ResultsWriter> ResultsWriter::reopen(const std::string& path, const Provenance& current,
+                                                     ResultsContents& existing, FlushPolicy policy) {
+  existing = read_results(path);
+  const auto& a = existing.attrs;
+  if (a.at("family") != current.family)
+    throw_input_error(path, 0, "family", "the file holds family " + a.at("family") + ", the job is " + current.family);
+  if (a.at("job_hash") != current.job_hash)
+    throw_input_error(path, 0, "job_hash",
+                      "the file was written by a different job (hash " + a.at("job_hash") + ", this job " +
+                          current.job_hash + "); resume with the job file it was started with");
+  if (a.at("array_task") != std::to_string(current.array_task) ||
+      a.at("array_count") != std::to_string(current.array_count))
+    throw_input_error(path, 0, "array_task",
+                      "the file holds array slice " + a.at("array_task") + " of " + a.at("array_count") +
+                          ", this run is slice " + std::to_string(current.array_task) + " of " +
+                          std::to_string(current.array_count));
+  std::unique_ptr<ResultsWriter> w(new ResultsWriter(path, policy));
+  w->file_ = open_for_update(path);
+  const hid_t f = w->file_.get();
+  // The original provenance stays; each resume is logged (time, ranks, threads, hosts).
+  std::string log = a.at("resumes");
+  log += (log.empty() ? "" : "\n") + utc_now_iso8601() + " ranks=" + std::to_string(current.mpi_size) +
+         " threads=" + std::to_string(current.threads_per_rank) + " hosts=" + current.hosts;
+  h5::write_attr(f, "resumes", log);
+  h5::write_attr(f, "status", std::string("running"));
+  h5::write_attr(f, "end_time", std::string());
+  w->open_tables_and_start_swmr();
+  return w;
+}
+
+void ResultsWriter::open_tables_and_start_swmr() {
+  const hid_t f = file_.get();
+  points_ = std::make_unique<h5::AppendTable>(f, "points");
+  chunks_ = std::make_unique<h5::AppendTable>(f, "chunks");
+  interruptions_ = std::make_unique<h5::AppendTable>(f, "interruptions");
   // Every object exists now; from here on only rows are appended (the SWMR rule).
-  h5::check_status(H5Fstart_swmr_write(f), "start SWMR writing on " + path);
+  h5::check_status(H5Fstart_swmr_write(f), "start SWMR writing on " + path_);
   last_flush_ = std::chrono::steady_clock::now();
 }
 
@@ -82,25 +137,38 @@ ResultsWriter::~ResultsWriter() {
 }
 
 bool ResultsWriter::due(double point_seconds) const {
-  if (point_buffer_.empty()) return false;
-  if (point_seconds >= policy_.slow_point_seconds || point_buffer_.size() >= policy_.max_rows) return true;
+  if (point_buffer_.empty() && chunk_buffer_.empty()) return false;
+  if (point_seconds >= policy_.slow_point_seconds || point_buffer_.size() >= policy_.max_rows ||
+      chunk_buffer_.size() >= 64 * policy_.max_rows)
+    return true;
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - last_flush_).count() >=
          policy_.max_seconds;
 }
 
-void ResultsWriter::add_point(const PointRow& row, const std::vector<ChunkRow>& chunks, double seconds) {
+void ResultsWriter::add_point(const PointRow& row, double seconds) {
   point_buffer_.push_back(row);
-  chunk_buffer_.insert(chunk_buffer_.end(), chunks.begin(), chunks.end());
   if (due(seconds)) flush();
+}
+
+void ResultsWriter::add_chunk(const ChunkRow& row) {
+  chunk_buffer_.push_back(row);
+  if (due(0)) flush();
+}
+
+void ResultsWriter::add_interruption(const InterruptionRow& row) {
+  interruption_buffer_.push_back(row);
+  flush();
 }
 
 void ResultsWriter::flush() {
   // Chunks first: a point row is only visible once its chunks are, so a reader (or a resume)
   // never sees a finished point without its work records.
   h5::append_rows(*chunks_, chunk_buffer_);
+  h5::append_rows(*interruptions_, interruption_buffer_);
   h5::append_rows(*points_, point_buffer_);
   h5::check_status(H5Fflush(file_.get(), H5F_SCOPE_GLOBAL), "flush " + path_);
   chunk_buffer_.clear();
+  interruption_buffer_.clear();
   point_buffer_.clear();
   last_flush_ = std::chrono::steady_clock::now();
 }
@@ -111,6 +179,7 @@ void ResultsWriter::close(const std::string& status) {
   flush();
   points_.reset();
   chunks_.reset();
+  interruptions_.reset();
   file_.reset();
   // Attributes cannot change under SWMR; reopen normally to record how the run ended. This also
   // clears the SWMR status flags, so any HDF5 tool opens the finished file.
@@ -123,8 +192,7 @@ void ResultsWriter::close(const std::string& status) {
 ResultsContents read_results(const std::string& path) {
   h5::silence_errors();
   if (access(path.c_str(), R_OK) != 0) throw_input_error(path, 0, "", "cannot read the file");
-  if (H5Fis_hdf5(path.c_str()) <= 0)
-    throw_input_error(path, 0, "", "not an HDF5 file");
+  if (H5Fis_hdf5(path.c_str()) <= 0) throw_input_error(path, 0, "", "not an HDF5 file");
   h5::Handle f(H5Fopen(path.c_str(), H5F_ACC_RDONLY | H5F_ACC_SWMR_READ, H5P_DEFAULT));
   if (!f.valid()) {
     H5Eclear2(H5E_DEFAULT);
@@ -140,12 +208,13 @@ ResultsContents read_results(const std::string& path) {
   ResultsContents out;
   for (const char* name : {"family", "sethlab_version", "git_commit", "compiler", "cxx_flags",
                            "build_type", "hosts", "cpu_model", "start_time", "end_time", "status",
-                           "job_file", "job_text", "job_hash"})
+                           "job_file", "job_text", "job_hash", "resumes"})
     out.attrs[name] = h5::read_attr_string(f.get(), name);
-  for (const char* name : {"mpi_size", "threads_per_rank", "points_total"})
+  for (const char* name : {"mpi_size", "threads_per_rank", "points_total", "array_task", "array_count"})
     out.attrs[name] = std::to_string(h5::read_attr_int(f.get(), name));
   out.points = h5::read_rows<PointRow>(h5::AppendTable(f.get(), "points"));
   out.chunks = h5::read_rows<ChunkRow>(h5::AppendTable(f.get(), "chunks"));
+  out.interruptions = h5::read_rows<InterruptionRow>(h5::AppendTable(f.get(), "interruptions"));
   return out;
 }
 

@@ -86,8 +86,19 @@ h5::Handle ChunkRow::h5_type() {
   SETHLAB_NUM(b, ChunkRow, end);
   SETHLAB_NUM(b, ChunkRow, candidates);
   SETHLAB_NUM(b, ChunkRow, preimages);
+  SETHLAB_NUM(b, ChunkRow, first);
   SETHLAB_NUM(b, ChunkRow, seconds);
   SETHLAB_NUM(b, ChunkRow, started);
+  return b.done();
+}
+
+h5::Handle InterruptionRow::h5_type() {
+  CompoundBuilder b(sizeof(InterruptionRow));
+  SETHLAB_NUM(b, InterruptionRow, point);
+  SETHLAB_NUM(b, InterruptionRow, seconds);
+  SETHLAB_NUM(b, InterruptionRow, chunks);
+  SETHLAB_NUM(b, InterruptionRow, candidates);
+  SETHLAB_NUM(b, InterruptionRow, signal);
   return b.done();
 }
 

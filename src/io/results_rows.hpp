@@ -65,8 +65,21 @@ struct ChunkRow {
   std::uint64_t end = 0;
   std::uint64_t candidates = 0;
   std::uint64_t preimages = 0;
+  std::uint64_t first = UINT64_MAX;  // smallest preimage in the chunk (UINT64_MAX: none)
   double seconds = 0;
   double started = 0;
+
+  static h5::Handle h5_type();
+};
+
+// A point stopped by a signal before its answer was known: the wall time of that attempt (its
+// finished chunks are in /chunks), so a resumed point's t_search covers every attempt.
+struct InterruptionRow {
+  std::uint64_t point = 0;
+  double seconds = 0;
+  std::uint64_t chunks = 0;      // chunks finished in the attempt
+  std::uint64_t candidates = 0;  // latents evaluated in the attempt
+  std::int64_t signal = 0;
 
   static h5::Handle h5_type();
 };

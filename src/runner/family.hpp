@@ -13,6 +13,7 @@
 #include "core/registry.hpp"
 #include "runner/job_spec.hpp"
 #include "runner/knob.hpp"
+#include "search/chunk_record.hpp"
 
 namespace sethlab {
 
@@ -32,16 +33,24 @@ struct Point {
   std::string describe(const std::vector<std::string>& keys) const;
 };
 
+// What earlier runs of the same results file did for one unfinished point (rank 0).
+struct PointCheckpoint {
+  std::vector<ChunkRecord> chunks;  // finished chunks
+  double seconds = 0;               // wall time of the interrupted attempts
+};
+
 struct RunContext {
   Comm& comm;
   ResultsWriter* writer = nullptr;  // rank 0 only
   int threads = 1;
+  const std::map<std::uint64_t, PointCheckpoint>* checkpoints = nullptr;  // rank 0, on resume
 };
 
-// What a point reports back to the progress line.
+// What a point reports back to the runner.
 struct PointSummary {
   std::uint64_t candidates = 0;
   double seconds = 0;
+  bool interrupted = false;  // rank 0: a stop signal ended it; its chunks are recorded
 };
 
 class Family {

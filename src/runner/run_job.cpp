@@ -5,8 +5,12 @@
 
 #include <cstdio>
 #include <iostream>
+#include <map>
+#include <set>
+#include <sstream>
 
 #include "core/error.hpp"
+#include "core/stop_signal.hpp"
 #include "io/results_file.hpp"
 #include "runner/family.hpp"
 #include "runner/inspect.hpp"
@@ -26,17 +30,44 @@ int share_status(Comm& comm, int status, std::string& message) {
   return std::stoi(payload.substr(0, nl));
 }
 
+// What a results file already holds, as the runner needs it: finished points, and for unfinished
+// ones the chunks and time of their interrupted attempts.
+struct ResumeState {
+  std::set<std::uint64_t> finished;
+  std::map<std::uint64_t, PointCheckpoint> checkpoints;
+};
+
+ResumeState resume_state(const ResultsContents& existing) {
+  ResumeState s;
+  for (const auto& p : existing.points) s.finished.insert(p.point);
+  for (const auto& c : existing.chunks)
+    if (!s.finished.count(c.point))
+      s.checkpoints[c.point].chunks.push_back(
+          {c.chunk, c.begin, c.end, c.candidates, c.preimages, c.first, c.rank, c.thread, c.seconds, c.started});
+  for (const auto& i : existing.interruptions)
+    if (!s.finished.count(i.point)) s.checkpoints[i.point].seconds += i.seconds;
+  return s;
+}
+
 }  // namespace
 
 int run_job(const RunOptions& options, Comm& comm) {
+  install_stop_handlers();
+  const bool array = options.array_count > 0;
   // 1. Validate everything on rank 0 before any rank does work or any file is written.
   std::string message;
   int status = exit_status::kOk;
   JobSpec spec;
+  bool resume = false;
   if (comm.is_root()) {
     try {
+      if (array && (options.array_task < 0 || options.array_task >= options.array_count))
+        throw InputError("--array-task must be in 0.." + std::to_string(options.array_count - 1));
       spec = load_job(options.job_path);
-      if (!options.force && access(options.output.c_str(), F_OK) == 0)
+      const bool exists = access(options.output.c_str(), F_OK) == 0;
+      resume = options.mode == OutputMode::kResume || (options.mode == OutputMode::kResumeOrStart && exists);
+      if (resume && !exists) throw_input_error(options.output, 0, "", "nothing to resume: the file does not exist");
+      if (!resume && exists && !options.force)
         throw_input_error(options.output, 0, "",
                           "output file exists; pass --force to replace it or --resume to continue it");
     } catch (const InputError& e) {
@@ -54,11 +85,11 @@ int run_job(const RunOptions& options, Comm& comm) {
   if (!comm.is_root()) spec = parse_job(text, options.job_path, /*check_files=*/false);
 
   const std::unique_ptr<Family> family = make_family(spec.family);
-  const std::vector<Point> points = expand_points(spec);
+  const std::vector<Point> all_points = expand_points(spec);
   const std::vector<std::string> swept = swept_keys(spec);
   const int threads = options.threads > 0 ? options.threads : omp_get_max_threads();
 
-  // 2. The results file, with provenance from every rank.
+  // 2. The results file, new or reopened, with provenance from every rank.
   Provenance prov;
   prov.family = spec.family;
   prov.job_file = options.job_path;
@@ -69,14 +100,23 @@ int run_job(const RunOptions& options, Comm& comm) {
   prov.threads_per_rank = threads;
   prov.cpu_model = cpu_model();
   prov.start_time = utc_now_iso8601();
-  prov.points_total = points.size();
+  prov.points_total = all_points.size();
+  prov.array_task = array ? options.array_task : -1;
+  prov.array_count = array ? options.array_count : 0;
   std::unique_ptr<ResultsWriter> writer;
+  ResumeState state;
   if (comm.is_root()) {
     try {
-      writer = std::make_unique<ResultsWriter>(options.output, prov, options.force);
+      if (resume) {
+        ResultsContents existing;
+        writer = ResultsWriter::reopen(options.output, prov, existing);
+        state = resume_state(existing);
+      } else {
+        writer = std::make_unique<ResultsWriter>(options.output, prov, options.force);
+      }
     } catch (const std::exception& e) {
       status = exit_status::kBadInput;
-      message = std::string("cannot create the results file: ") + e.what();
+      message = std::string(resume ? "cannot resume: " : "cannot create the results file: ") + e.what();
     }
   }
   status = share_status(comm, status, message);
@@ -85,20 +125,45 @@ int run_job(const RunOptions& options, Comm& comm) {
     return status;
   }
 
-  // 3. The points, one after another, each shared by all ranks.
+  // 3. This run's points: its array slice (by index, so slicing never depends on how many tasks
+  //    run at once), less those a previous run finished. Rank 0 decides and tells the others.
+  std::string todo;
+  if (comm.is_root())
+    for (const Point& p : all_points)
+      if ((!array || static_cast<int>(p.index % static_cast<std::uint64_t>(options.array_count)) == options.array_task) &&
+          !state.finished.count(p.index))
+        todo += std::to_string(p.index) + " ";
+  comm.broadcast(todo);
+  std::vector<const Point*> points;
+  {
+    std::istringstream in(todo);
+    std::uint64_t i = 0;
+    while (in >> i) points.push_back(&all_points.at(i));
+  }
+  if (comm.is_root() && resume)
+    std::cerr << "sethlab: resuming " << options.output << ": " << state.finished.size() << " point(s) done, "
+              << points.size() << " to go (" << state.checkpoints.size() << " with finished chunks)\n";
+
+  // 4. The points, one after another, each shared by all ranks.
   std::vector<double> work;
-  for (const auto& p : points) work.push_back(family->work_estimate(p));
+  for (const Point* p : points) work.push_back(family->work_estimate(*p));
   Progress progress(comm.is_root() && (options.progress || isatty(STDERR_FILENO)), work);
-  RunContext ctx{comm, writer.get(), threads};
+  RunContext ctx{comm, writer.get(), threads, comm.is_root() ? &state.checkpoints : nullptr};
   double previous_work = 0;
-  for (const Point& point : points) {
+  for (std::size_t i = 0; i < points.size(); ++i) {
+    const Point& point = *points[i];
+    // A signal that arrived between points (on any rank) stops here, with nothing half done.
+    if (comm.allreduce_max(stop_requested() ? 1 : 0) != 0) {
+      status = exit_status::kInterrupted;
+      break;
+    }
     // Buffered rows of quick points become visible before a much bigger point starts.
-    const double point_work = family->work_estimate(point);
-    if (comm.is_root() && point_work > 2 * previous_work && writer->has_buffered_rows()) writer->flush();
-    previous_work = point_work;
+    if (comm.is_root() && work[i] > 2 * previous_work && writer->has_buffered_rows()) writer->flush();
+    previous_work = work[i];
     PointSummary summary;
     try {
       summary = family->run_point(point, spec, ctx);
+      if (summary.interrupted) status = exit_status::kInterrupted;
     } catch (const CheckFailure& e) {
       status = exit_status::kDisagree;
       message = std::string("cross-check FAILED: ") + e.what();
@@ -106,17 +171,22 @@ int run_job(const RunOptions& options, Comm& comm) {
       status = exit_status::kFailure;
       message = "point " + std::to_string(point.index) + " failed: " + e.what();
     }
-    // Failures are detected on rank 0 (checks, I/O) after the collective part of a point.
+    // Failures and interruptions are known on rank 0 after the collective part of a point.
     status = share_status(comm, status, message);
     if (status != exit_status::kOk) break;
-    if (comm.is_root()) progress.point_done(point.index, point.describe(swept), summary.candidates, summary.seconds);
+    if (comm.is_root()) progress.point_done(i, point.describe(swept), summary.candidates, summary.seconds);
   }
   progress.finish();
 
-  // 4. Close with the status every rank agreed on.
+  // 5. Close with the status every rank agreed on.
   if (comm.is_root()) {
-    writer->close(status == exit_status::kOk ? "complete" : "failed");
-    if (status != exit_status::kOk) {
+    const char* how = status == exit_status::kOk ? "complete"
+                      : status == exit_status::kInterrupted ? "interrupted" : "failed";
+    writer->close(how);
+    if (status == exit_status::kInterrupted) {
+      std::cerr << "sethlab: stopped by signal " << stop_signal() << " after a clean checkpoint; continue with\n"
+                << "  sethlab run " << options.job_path << " -o " << options.output << " --resume\n";
+    } else if (status != exit_status::kOk) {
       std::cerr << "sethlab: " << message << "\n";
     } else if (!options.quiet) {
       print_summary(read_results(options.output), std::cout);

@@ -13,12 +13,11 @@
 #include "core/registry.hpp"
 #include "reductions/inversion_problem.hpp"
 #include "search/chunk_plan.hpp"
+#include "search/chunk_record.hpp"
 
 namespace sethlab {
 
 enum class SearchMode { kDecide, kCount };
-
-inline constexpr std::uint64_t kNoLatent = std::numeric_limits<std::uint64_t>::max();
 
 struct ScanResult {
   std::uint64_t candidates = 0;      // latents evaluated

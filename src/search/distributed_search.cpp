@@ -5,8 +5,8 @@
 #include <algorithm>
 #include <chrono>
 #include <cstring>
+#include <mutex>
 #include <stdexcept>
-#include <type_traits>
 
 namespace sethlab {
 namespace {
@@ -17,17 +17,6 @@ double since(Clock::time_point t0) {
   return std::chrono::duration<double>(Clock::now() - t0).count();
 }
 
-// What one rank sends to the root after its workers are done.
-struct RankSummary {
-  std::uint64_t candidates = 0;
-  std::uint64_t preimages = 0;
-  std::uint64_t smallest = kNoLatent;
-  std::uint64_t earliest = kNoLatent;
-  double earliest_seconds = -1;
-};
-static_assert(std::is_trivially_copyable_v<RankSummary>);
-static_assert(std::is_trivially_copyable_v<ChunkRecord>);
-
 template <class T>
 void append_pod(std::string& out, const T& v) {
   out.append(reinterpret_cast<const char*>(&v), sizeof v);
@@ -35,12 +24,32 @@ void append_pod(std::string& out, const T& v) {
 
 template <class T>
 T read_pod(const std::string& in, std::size_t& off) {
-  if (off + sizeof(T) > in.size()) throw std::runtime_error("truncated search summary");
+  if (off + sizeof(T) > in.size()) throw std::runtime_error("truncated search records");
   T v;
   std::memcpy(&v, in.data() + off, sizeof v);
   off += sizeof v;
   return v;
 }
+
+// Totals over a set of chunk records.
+struct Tally {
+  std::uint64_t candidates = 0, preimages = 0, chunks = 0;
+  std::uint64_t smallest = kNoLatent, earliest = kNoLatent;
+  double earliest_seconds = -1;
+
+  void add(const ChunkRecord& r) {
+    candidates += r.candidates;
+    preimages += r.preimages;
+    ++chunks;
+    if (r.preimages == 0) return;
+    smallest = std::min(smallest, r.first);
+    const double t = r.started + r.seconds;
+    if (earliest == kNoLatent || t < earliest_seconds) {
+      earliest = r.first;
+      earliest_seconds = t;
+    }
+  }
+};
 
 }  // namespace
 
@@ -51,90 +60,104 @@ SearchOutcome distributed_search(const InversionProblem& problem, const SearchOp
   // Fail before the search starts (on every rank) if the solver does not exist.
   (void)make_scanner(options.solver, problem);
 
-  std::unique_ptr<ChunkSource> source = comm.make_chunk_source(plan.num_chunks());
-  const auto t0 = Clock::now();
-
-  std::vector<std::vector<ChunkRecord>> per_thread(static_cast<std::size_t>(threads));
-  std::vector<RankSummary> thread_summary(static_cast<std::size_t>(threads));
-  std::exception_ptr failure;
-
-#pragma omp parallel num_threads(threads)
-  {
-    const int tid = omp_get_thread_num();
-    try {
-      auto scanner = make_scanner(options.solver, problem);
-      auto& records = per_thread[static_cast<std::size_t>(tid)];
-      auto& sum = thread_summary[static_cast<std::size_t>(tid)];
-      while (auto id = source->next()) {
-        const ChunkRange range = plan.range(*id);
-        const double started = since(t0);
-        const ScanResult r = scanner->scan(range, options.mode, source->stop_flag());
-        const double ended = since(t0);
-        records.push_back({*id, range.begin, range.end, r.candidates, r.preimages,
-                           static_cast<std::uint32_t>(comm.rank()), static_cast<std::uint32_t>(tid),
-                           ended - started, started});
-        sum.candidates += r.candidates;
-        sum.preimages += r.preimages;
-        if (r.preimages > 0) {
-          sum.smallest = std::min(sum.smallest, r.first);
-          if (sum.earliest == kNoLatent) {
-            sum.earliest = r.first;
-            sum.earliest_seconds = ended;
-          }
-          if (options.mode == SearchMode::kDecide) source->report_found();
-        }
-      }
-    } catch (...) {
-#pragma omp critical(sethlab_search_failure)
-      if (!failure) failure = std::current_exception();
-      source->report_found();  // stop the others; the error is rethrown below
-    }
-  }
-  source->finish();
-  if (failure) std::rethrow_exception(failure);
-
-  RankSummary mine;
-  std::string payload;
-  for (const auto& s : thread_summary) {
-    mine.candidates += s.candidates;
-    mine.preimages += s.preimages;
-    mine.smallest = std::min(mine.smallest, s.smallest);
-    if (s.earliest != kNoLatent && (mine.earliest == kNoLatent || s.earliest_seconds < mine.earliest_seconds)) {
-      mine.earliest = s.earliest;
-      mine.earliest_seconds = s.earliest_seconds;
-    }
-  }
-  append_pod(payload, mine);
-  for (const auto& recs : per_thread)
-    for (const auto& rec : recs) append_pod(payload, rec);
-
-  comm.barrier();
   SearchOutcome out;
-  out.seconds = since(t0);
   out.num_chunks = plan.num_chunks();
   out.ranks = comm.size();
   out.threads = threads;
+
+  // What earlier runs finished (rank 0). A point whose answer is already known is not searched.
+  Tally prior;
+  std::vector<bool> skip;
+  if (comm.is_root() && !options.prior.empty()) {
+    skip.assign(plan.num_chunks(), false);
+    for (const ChunkRecord& r : options.prior) {
+      if (r.chunk >= plan.num_chunks() || skip[r.chunk])
+        throw std::runtime_error("checkpoint lists chunk " + std::to_string(r.chunk) + " twice or out of range");
+      skip[r.chunk] = true;
+      prior.add(r);
+    }
+  }
+  const bool known = comm.is_root() && (prior.chunks == plan.num_chunks() ||
+                                        (options.mode == SearchMode::kDecide && prior.preimages > 0));
+  const bool search = comm.allreduce_max(known ? 0 : 1) == 1;
+
+  // Records reach rank 0 from its own workers and from the dispatcher thread: one lock for all.
+  std::mutex sink_mutex;
+  std::vector<bool> delivered(comm.is_root() ? plan.num_chunks() : 0, false);
+  auto sink = [&](const ChunkRecord& r) {
+    std::lock_guard<std::mutex> lock(sink_mutex);
+    delivered[r.chunk] = true;
+    if (options.on_chunk) options.on_chunk(r);
+  };
+
+  const auto t0 = Clock::now();
+  std::vector<std::vector<ChunkRecord>> per_thread(static_cast<std::size_t>(threads));
+  if (search) {
+    ChunkSourceConfig config;
+    config.total = plan.num_chunks();
+    config.skip = std::move(skip);
+    if (comm.is_root()) config.sink = sink;
+    std::unique_ptr<ChunkSource> source = comm.make_chunk_source(std::move(config));
+    std::exception_ptr failure;
+
+#pragma omp parallel num_threads(threads)
+    {
+      const int tid = omp_get_thread_num();
+      try {
+        auto scanner = make_scanner(options.solver, problem);
+        auto& records = per_thread[static_cast<std::size_t>(tid)];
+        const ChunkRecord* finished = nullptr;
+        while (auto id = source->next(finished)) {
+          const ChunkRange range = plan.range(*id);
+          const double started = since(t0);
+          const ScanResult r = scanner->scan(range, options.mode, source->stop_flag());
+          const double ended = since(t0);
+          records.push_back({*id, range.begin, range.end, r.candidates, r.preimages, r.first,
+                             static_cast<std::uint32_t>(comm.rank()), static_cast<std::uint32_t>(tid),
+                             ended - started, options.prior_seconds + started});
+          finished = &records.back();
+          if (r.preimages > 0 && options.mode == SearchMode::kDecide) source->report_found();
+        }
+      } catch (...) {
+#pragma omp critical(sethlab_search_failure)
+        if (!failure) failure = std::current_exception();
+        source->report_found();  // stop the others; the error is rethrown below
+      }
+    }
+    source->finish();
+    if (failure) std::rethrow_exception(failure);
+  }
+
+  // Every record goes to rank 0; the ones the sink has not seen yet (finished after a rank's
+  // last request) are delivered now.
+  std::string payload;
+  for (const auto& recs : per_thread)
+    for (const auto& rec : recs) append_pod(payload, rec);
+  comm.barrier();
+  out.seconds = options.prior_seconds + since(t0);
   const std::vector<std::string> parts = comm.gather(payload);
-  RankSummary total;
+  if (!comm.is_root()) return out;
+
+  Tally total = prior;
   for (const std::string& part : parts) {
     std::size_t off = 0;
-    const auto s = read_pod<RankSummary>(part, off);
-    total.candidates += s.candidates;
-    total.preimages += s.preimages;
-    total.smallest = std::min(total.smallest, s.smallest);
-    if (s.earliest != kNoLatent && (total.earliest == kNoLatent || s.earliest_seconds < total.earliest_seconds)) {
-      total.earliest = s.earliest;
-      total.earliest_seconds = s.earliest_seconds;
+    while (off < part.size()) {
+      const auto rec = read_pod<ChunkRecord>(part, off);
+      if (!delivered[rec.chunk]) sink(rec);
+      total.add(rec);
+      out.chunks.push_back(rec);
     }
-    while (off < part.size()) out.chunks.push_back(read_pod<ChunkRecord>(part, off));
   }
   std::sort(out.chunks.begin(), out.chunks.end(),
             [](const ChunkRecord& a, const ChunkRecord& b) { return a.chunk < b.chunk; });
   out.candidates = total.candidates;
   out.preimages = total.preimages;
+  out.chunks_done = total.chunks;
   out.found = total.preimages > 0;
   out.witness = options.mode == SearchMode::kCount ? total.smallest : total.earliest;
   out.first_seconds = total.earliest_seconds;
+  // Unfinished and unanswered: only a stop signal ends a search that way.
+  out.interrupted = total.chunks < plan.num_chunks() && !(options.mode == SearchMode::kDecide && out.found);
   return out;
 }
 
