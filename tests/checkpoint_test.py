@@ -124,6 +124,8 @@ def main():
         log = open(os.path.join(d, f"kill{i}.log"), "w")
         proc = subprocess.Popen(mpirun(2, *args), env=ENV, stdout=log, stderr=subprocess.STDOUT,
                                 start_new_session=True)
+        # Each run must make progress of its own before it is killed.
+        target = max(target, chunk_rows(out) + 300)
         deadline = time.time() + 120
         while chunk_rows(out) < target and proc.poll() is None and time.time() < deadline:
             time.sleep(0.02)

@@ -6,16 +6,24 @@
 namespace sethlab::h5 {
 namespace {
 
-herr_t innermost(unsigned n, const H5E_error2_t* err, void* data) {
+// Collects the stack from the innermost frame outwards: "innermost (caused: outer; ...)". The
+// innermost message says what went wrong, the outer ones where.
+herr_t collect(unsigned n, const H5E_error2_t* err, void* data) {
   auto* out = static_cast<std::string*>(data);
-  if (n == 0 && err->desc != nullptr) *out = err->desc;
+  const std::string desc = err->desc != nullptr ? err->desc : "?";
+  if (n == 0) {
+    *out = desc;
+  } else if (n < 4) {
+    *out += (n == 1 ? " (in: " : "; ") + desc;
+  }
   return 0;
 }
 
 std::string error_text() {
   std::string msg;
-  H5Ewalk2(H5E_DEFAULT, H5E_WALK_DOWNWARD, innermost, &msg);
+  H5Ewalk2(H5E_DEFAULT, H5E_WALK_UPWARD, collect, &msg);
   H5Eclear2(H5E_DEFAULT);
+  if (msg.find(" (in: ") != std::string::npos) msg += ")";
   return msg.empty() ? "unknown HDF5 error" : msg;
 }
 

@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <ctime>
+#include <thread>
 
 #include "core/build_info.hpp"
 #include "core/error.hpp"
@@ -28,14 +29,34 @@ h5::Handle latest_format_fapl() {
   return fapl;
 }
 
-// Opens for writing a file whose superblock may still say "open for SWMR writing" (its writer
-// was killed). HDF5 1.10 refuses such a file; the file-access property that h5clear uses clears
-// the flags on open.
+// Opens for writing a file whose writer may have been killed. Two things then stop HDF5 1.10
+// from opening it: the superblock still says "open for SWMR writing", and the end of allocated
+// space (EOA) can lie past the physical end of the file (space reserved for rows that were never
+// written). This does what `h5clear -s --increment=0` does, through the same file-access
+// properties: clear the flags, skip the EOF check on open, then set EOA = max(EOA, EOF).
+// Opens for writing; a reader that is opening the file at that moment (h5py, `sethlab inspect`)
+// holds HDF5's file lock for an instant, so a lock conflict is retried for a few seconds.
+h5::Handle open_rdwr(const std::string& path, hid_t fapl, const std::string& what) {
+  for (int attempt = 0;; ++attempt) {
+    h5::Handle f(H5Fopen(path.c_str(), H5F_ACC_RDWR, fapl));
+    if (f.valid()) return f;
+    try {
+      h5::check(-1, what);
+    } catch (const h5::H5Error& e) {
+      if (attempt >= 50 || std::string(e.what()).find("unable to lock file") == std::string::npos) throw;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+}
+
 h5::Handle open_for_update(const std::string& path) {
   h5::Handle fapl = latest_format_fapl();
-  hbool_t clear = 1;
-  h5::check_status(H5Pset(fapl.get(), "clear_status_flags", &clear), "clear SWMR status flags");
-  return h5::Handle(H5Fopen(path.c_str(), H5F_ACC_RDWR, fapl.get()), "open " + path + " for update");
+  hbool_t yes = 1;
+  h5::check_status(H5Pset(fapl.get(), "clear_status_flags", &yes), "clear SWMR status flags");
+  h5::check_status(H5Pset(fapl.get(), "skip_eof_check", &yes), "skip the EOF check");
+  h5::Handle f = open_rdwr(path, fapl.get(), "open " + path + " for update");
+  h5::check_status(H5Fincrement_filesize(f.get(), 0), "repair the end of " + path);
+  return f;
 }
 
 }  // namespace
@@ -184,7 +205,7 @@ void ResultsWriter::close(const std::string& status) {
   // Attributes cannot change under SWMR; reopen normally to record how the run ended. This also
   // clears the SWMR status flags, so any HDF5 tool opens the finished file.
   h5::Handle fapl = latest_format_fapl();
-  h5::Handle f(H5Fopen(path_.c_str(), H5F_ACC_RDWR, fapl.get()), "reopen " + path_);
+  h5::Handle f = open_rdwr(path_, fapl.get(), "reopen " + path_);
   h5::write_attr(f.get(), "status", status);
   h5::write_attr(f.get(), "end_time", utc_now_iso8601());
 }
@@ -193,10 +214,22 @@ ResultsContents read_results(const std::string& path) {
   h5::silence_errors();
   if (access(path.c_str(), R_OK) != 0) throw_input_error(path, 0, "", "cannot read the file");
   if (H5Fis_hdf5(path.c_str()) <= 0) throw_input_error(path, 0, "", "not an HDF5 file");
-  h5::Handle f(H5Fopen(path.c_str(), H5F_ACC_RDONLY | H5F_ACC_SWMR_READ, H5P_DEFAULT));
-  if (!f.valid()) {
+  // SWMR read first (a running or killed run); plain read for files in the older format. A writer
+  // updating its attributes holds the file lock for an instant: retry that for a few seconds.
+  h5::Handle f;
+  for (int attempt = 0; !f.valid(); ++attempt) {
+    f = h5::Handle(H5Fopen(path.c_str(), H5F_ACC_RDONLY | H5F_ACC_SWMR_READ, H5P_DEFAULT));
+    if (f.valid()) break;
     H5Eclear2(H5E_DEFAULT);
-    f = h5::Handle(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), "open " + path);
+    f = h5::Handle(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT));
+    if (f.valid()) break;
+    try {
+      h5::check(-1, "open " + path);
+    } catch (const h5::H5Error& e) {
+      if (attempt >= 50 || std::string(e.what()).find("unable to lock file") == std::string::npos)
+        throw_input_error(path, 0, "", e.what());
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }
   if (!h5::has_attr(f.get(), "schema") || h5::read_attr_string(f.get(), "schema") != "sethlab-results")
     throw_input_error(path, 0, "schema", "not a sethlab results file");
