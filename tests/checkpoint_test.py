@@ -16,8 +16,7 @@ import sys
 import tempfile
 import time
 
-import h5py
-import numpy as np
+from results_compare import check_same, chunk_rows, load
 
 BIN, MPIEXEC = sys.argv[1], sys.argv[2]
 ENV = dict(os.environ, OMP_NUM_THREADS="1")
@@ -38,44 +37,6 @@ verify = true
 
 def mpirun(np_, *args):
     return [MPIEXEC, "--allow-run-as-root", "--oversubscribe", "-np", str(np_), "-x", "OMP_NUM_THREADS", BIN, *args]
-
-
-def load(path):
-    with h5py.File(path, "r", swmr=True) as f:
-        return dict(f.attrs), f["points"][:], f["chunks"][:], f["interruptions"][:]
-
-
-def chunk_rows(path):
-    try:
-        with h5py.File(path, "r", swmr=True) as f:
-            return len(f["chunks"])
-    except (OSError, KeyError):
-        return 0
-
-
-def check_same(reference, path, label):
-    _, ref, _, _ = load(reference)
-    attrs, pts, chunks, _ = load(path)
-    assert attrs["status"] == "complete", f"{label}: status {attrs['status']}"
-    assert len(pts) == len(ref), f"{label}: {len(pts)} points, expected {len(ref)}"
-    pts = pts[np.argsort(pts["point"])]
-    assert (pts["point"] == np.arange(len(ref))).all(), f"{label}: points missing or twice"
-    for field in ("instance_hash", "found", "preimages", "n", "m", "agree"):
-        assert (pts[field] == ref[field]).all(), f"{label}: {field} differs"
-    count = pts["mode"] == b"count"
-    assert (pts["witness"][count] == ref["witness"][count]).all(), f"{label}: count witnesses differ"
-    assert (pts["candidates"][count] == ref["candidates"][count]).all(), f"{label}: count candidates differ"
-    pairs = set()
-    for row in chunks:
-        key = (int(row["point"]), int(row["chunk"]))
-        assert key not in pairs, f"{label}: chunk {key} recorded twice"
-        pairs.add(key)
-    for p in pts:
-        mine = chunks[chunks["point"] == p["point"]]
-        assert int(mine["candidates"].sum()) == int(p["candidates"]), f"{label}: point {p['point']} chunk sum"
-        if p["mode"] == b"count":
-            assert len(mine) == int(p["chunks"]), f"{label}: point {p['point']} has {len(mine)} chunks"
-    print(f"{label}: {len(pts)} points identical to the uninterrupted run, {len(chunks)} chunks, none twice")
 
 
 def main():

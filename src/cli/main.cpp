@@ -1,6 +1,7 @@
 // The sethlab executable: a thin driver over the library (runner/, io/, problems/).
 #include <CLI/CLI.hpp>
 
+#include <filesystem>
 #include <iostream>
 
 #include "core/build_info.hpp"
@@ -13,6 +14,8 @@
 #include "runner/inspect.hpp"
 #include "runner/job_spec.hpp"
 #include "runner/run_job.hpp"
+#include "runner/merge.hpp"
+#include "runner/submit.hpp"
 #include "runner/sweep.hpp"
 
 using namespace sethlab;
@@ -68,6 +71,33 @@ int main(int argc, char** argv) {
   run_cmd->add_flag("--progress", run.progress, "show progress on stderr even when it is not a terminal");
   run_cmd->add_flag("-q,--quiet", run.quiet, "do not print the summary at the end");
 
+  SubmitOptions sub;
+  sub.template_path = std::string(SETHLAB_SOURCE_DIR) + "/slurm/sethlab-job.sbatch.in";
+  CLI::App* submit_cmd = app.add_subcommand("submit", "submit a job to Slurm (sbatch), with checkpoint and requeue");
+  submit_cmd->add_option("job", sub.job_path, "job file (TOML)")->required();
+  submit_cmd->add_option("-o,--output", sub.output, "results file (HDF5); array tasks write OUT.task<i>.h5")->required();
+  submit_cmd->add_option("--nodes", sub.nodes, "nodes")->check(CLI::PositiveNumber);
+  submit_cmd->add_option("--ntasks-per-node", sub.ntasks_per_node, "MPI ranks per node")->check(CLI::PositiveNumber);
+  submit_cmd->add_option("--cpus-per-task", sub.cpus_per_task, "cores per rank (becomes OMP_NUM_THREADS)")
+      ->check(CLI::PositiveNumber);
+  submit_cmd->add_option("--time", sub.time, "time limit (Slurm format, e.g. 04:00:00)");
+  submit_cmd->add_option("--partition", sub.partition, "partition");
+  submit_cmd->add_option("--account", sub.account, "account");
+  submit_cmd->add_option("--array", sub.array, "split the points into K array tasks, each into its own file")
+      ->check(CLI::PositiveNumber);
+  submit_cmd->add_option("--name", sub.name, "job name (default: the job file's name)");
+  submit_cmd->add_flag("--resume", sub.resume, "continue existing results files");
+  submit_cmd->add_flag("--dry-run", sub.dry_run, "print the batch script; write and submit nothing");
+  submit_cmd->add_option("--template", sub.template_path, "batch script template")->capture_default_str();
+
+  std::vector<std::string> merge_parts;
+  std::string merge_out;
+  bool merge_force = false;
+  CLI::App* merge_cmd = app.add_subcommand("merge", "merge results files of one job (array tasks) into one");
+  merge_cmd->add_option("parts", merge_parts, "results files to merge")->required();
+  merge_cmd->add_option("-o,--output", merge_out, "merged results file to create")->required();
+  merge_cmd->add_flag("--force", merge_force, "replace an existing output file");
+
   std::string inspect_path;
   CLI::App* inspect_cmd = app.add_subcommand("inspect", "summarise a results file");
   inspect_cmd->add_option("results", inspect_path, "results file (HDF5)")->required();
@@ -106,6 +136,18 @@ int main(int argc, char** argv) {
         throw InputError("--array-task and --array-count go together");
       if (run.force && run.mode != OutputMode::kCreate) throw InputError("--force cannot be combined with --resume");
       return run_command(run, argc, argv);
+    }
+    if (*submit_cmd) {
+      sub.sethlab_path = argv[0];
+      if (sub.sethlab_path.find('/') == std::string::npos) sub.sethlab_path = "/proc/self/exe";
+      sub.sethlab_path = std::filesystem::canonical(sub.sethlab_path).string();
+      return submit_job(sub);
+    }
+    if (*merge_cmd) {
+      const MergeReport r = merge_results(merge_parts, merge_out, merge_force);
+      print_merge_report(r, std::cout);
+      std::cout << "results: " << merge_out << "\n";
+      return r.complete() ? exit_status::kOk : exit_status::kFailure;
     }
     if (*inspect_cmd) {
       print_summary(read_results(inspect_path), std::cout);

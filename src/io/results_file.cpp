@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <cstdio>
 #include <ctime>
 #include <thread>
 
@@ -103,6 +104,15 @@ ResultsWriter::ResultsWriter(const std::string& path, const Provenance& p, bool 
     h5::AppendTable(f, "points", pt.get(), 64);
     h5::AppendTable(f, "chunks", ct.get(), 1024);
     h5::AppendTable(f, "interruptions", it.get(), 16);
+  }
+  if (!p.parts.empty()) {
+    h5::Handle group(H5Gcreate2(f, "parts", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), "create /parts");
+    for (std::size_t i = 0; i < p.parts.size(); ++i) {
+      char name[32];
+      std::snprintf(name, sizeof name, "part-%03zu", i);
+      h5::Handle g(H5Gcreate2(group.get(), name, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), "create part group");
+      for (const auto& [key, value] : p.parts[i]) h5::write_attr(g.get(), key, value);
+    }
   }
   open_tables_and_start_swmr();
 }

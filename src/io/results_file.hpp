@@ -30,6 +30,8 @@ struct Provenance {
   std::uint64_t points_total = 0;
   std::int64_t array_task = -1;  // which slice of the points this file holds (-1: all)
   std::int64_t array_count = 0;
+  // Merged files: the attributes of every part, written as groups /parts/part-NNN.
+  std::vector<std::map<std::string, std::string>> parts;
 };
 
 // Rows of quick points are batched (one row at a time is ~100x slower in HDF5); a point that took
