@@ -8,9 +8,9 @@
 #include <fcntl.h>
 
 #include <array>
-#include <filesystem>
 #include <chrono>
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <thread>
 
@@ -43,7 +43,9 @@ std::string temp_dir(const std::string& name) {
   return d;
 }
 
-void write(const std::string& path, const std::string& text) { std::ofstream(path) << text; }
+void write(const std::string& path, const std::string& text) {
+  std::ofstream(path) << text;
+}
 
 const char* kTinyJob = R"([job]
 family = "inversion.exact"
@@ -107,7 +109,8 @@ TEST(Cli, BadJobExitsTwoAndWritesNothing) {
   write(d + "/job.toml", "[job]\nfamily = \"inversion.exact\"\n[source]\nn = 12\nk = \"three\"\n");
   const Result r = run("run " + d + "/job.toml -o " + d + "/out.h5");
   EXPECT_EQ(r.status, 2);
-  EXPECT_NE(r.output.find(d + "/job.toml:5: source.k: expected an integer"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find(d + "/job.toml:5: source.k: expected an integer"), std::string::npos)
+      << r.output;
   EXPECT_FALSE(std::filesystem::exists(d + "/out.h5"));
   EXPECT_EQ(run("run " + d + "/missing.toml -o " + d + "/out.h5").status, 2);
   EXPECT_FALSE(std::filesystem::exists(d + "/out.h5"));
@@ -133,9 +136,11 @@ TEST(Cli, ExistingOutputIsNeverOverwrittenWithoutForce) {
 TEST(Cli, DimacsJobAgreesWithCadical) {
   const std::string d = temp_dir("dimacs");
   write(d + "/unsat.cnf", "c x1 and not x1\np cnf 2 2\n1 0\n-1 0\n");
-  std::filesystem::copy_file(std::string(SETHLAB_SOURCE_DIR) + "/tests/data/satlib-style-20.cnf", d + "/sat20.cnf");
-  write(d + "/job.toml", "[job]\nfamily = \"inversion.exact\"\n[source]\ngenerator = \"dimacs\"\n"
-                         "files = [\"unsat.cnf\", \"sat20.cnf\"]\n[search]\nmode = \"count\"\n");
+  std::filesystem::copy_file(std::string(SETHLAB_SOURCE_DIR) + "/tests/data/satlib-style-20.cnf",
+                             d + "/sat20.cnf");
+  write(d + "/job.toml",
+        "[job]\nfamily = \"inversion.exact\"\n[source]\ngenerator = \"dimacs\"\n"
+        "files = [\"unsat.cnf\", \"sat20.cnf\"]\n[search]\nmode = \"count\"\n");
   const Result r = run("run " + d + "/job.toml -o " + d + "/out.h5 -q");
   ASSERT_EQ(r.status, 0) << r.output;
   const auto res = read_results(d + "/out.h5");
@@ -155,8 +160,9 @@ TEST(Cli, DimacsJobAgreesWithCadical) {
 // A run killed with SIGKILL leaves a file that opens and holds every row flushed before the kill.
 TEST(Cli, SigkillLeavesAReadableFile) {
   const std::string d = temp_dir("kill");
-  write(d + "/job.toml", "[job]\nfamily = \"inversion.exact\"\nrepeats = 200\n[source]\nn = 19\n"
-                         "[search]\nmode = \"count\"\n[check]\nverify = false\n");
+  write(d + "/job.toml",
+        "[job]\nfamily = \"inversion.exact\"\nrepeats = 200\n[source]\nn = 19\n"
+        "[search]\nmode = \"count\"\n[check]\nverify = false\n");
   const std::string out = d + "/out.h5";
   const pid_t pid = fork();
   ASSERT_GE(pid, 0);

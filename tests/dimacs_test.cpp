@@ -104,7 +104,8 @@ TEST(Dimacs, RoundTripThroughTextAndFile) {
 }
 
 TEST(Dimacs, ReadsTheBundledSatlibFile) {
-  const Cnf c = read_dimacs_file(std::string(SETHLAB_SOURCE_DIR) + "/tests/data/satlib-style-20.cnf");
+  const Cnf c =
+      read_dimacs_file(std::string(SETHLAB_SOURCE_DIR) + "/tests/data/satlib-style-20.cnf");
   EXPECT_EQ(c.num_vars, 20);
   EXPECT_EQ(c.clauses.size(), 91u);
   EXPECT_EQ(c.max_width(), 3);

@@ -27,7 +27,8 @@ mode = "count"
 )";
 
 // Expects an InputError `job.toml:<line>: <key>: ...<fragment>...`.
-void expect_error(const std::string& text, long line, const std::string& key, const std::string& fragment) {
+void expect_error(const std::string& text, long line, const std::string& key,
+                  const std::string& fragment) {
   try {
     parse_job(text, "job.toml");
     FAIL() << "accepted:\n" << text;
@@ -55,7 +56,8 @@ TEST(JobSpec, ExpandsTheCartesianProductWithRepeats) {
   EXPECT_EQ(points.back().get_string("search.mode"), "count");
   EXPECT_EQ(points.back().get_bool("check.verify"), true);  // default
   for (std::size_t i = 0; i < points.size(); ++i) EXPECT_EQ(points[i].index, i);
-  EXPECT_EQ(swept_keys(spec), (std::vector<std::string>{"source.generator", "source.n", "source.clause_ratio"}));
+  EXPECT_EQ(swept_keys(spec),
+            (std::vector<std::string>{"source.generator", "source.n", "source.clause_ratio"}));
 }
 
 TEST(JobSpec, SeedsDependOnParametersNotOnPosition) {
@@ -74,43 +76,70 @@ TEST(JobSpec, SeedsDependOnParametersNotOnPosition) {
 }
 
 TEST(JobSpec, BadInputNamesFileLineKeyAndProblem) {
-  expect_error("[job]\nfamily = \"inversion.exact\"\nsed = 1\n[source]\nn = 10\n", 3, "job.sed", "unknown key");
+  expect_error("[job]\nfamily = \"inversion.exact\"\nsed = 1\n[source]\nn = 10\n", 3, "job.sed",
+               "unknown key");
   expect_error("[job]\nfamily = \"nope\"\n", 2, "job.family", "unknown family");
   expect_error("[source]\nn = 3\n", 0, "job", "missing [job] table");
-  expect_error("[job]\nfamily = \"inversion.exact\"\n[source]\nn = \"ten\"\n", 4, "source.n", "expected an integer");
-  expect_error("[job]\nfamily = \"inversion.exact\"\n[source]\nn = 70\n", 4, "source.n", "outside the range 1 .. 62");
-  expect_error("[job]\nfamily = \"inversion.exact\"\n[source]\nn = 10\nclause_ratio = -1\n", 5, "source.clause_ratio", "outside the range");
-  expect_error("[job]\nfamily = \"inversion.exact\"\n[source]\nn = 10\n[search]\nmode = \"fast\"\n", 6, "search.mode", "not one of: decide, count");
-  expect_error("[job]\nfamily = \"inversion.exact\"\nrepeats = [1, 2]\n[source]\nn = 10\n", 3, "job.repeats", "not a list");
-  expect_error("[job]\nfamily = \"inversion.exact\"\n[source]\nn = { from = 10, to = 8 }\n", 4, "source.n", "below 'from'");
-  expect_error("[job]\nfamily = \"inversion.exact\"\n[source]\nn = { from = 10, upto = 8 }\n", 4, "source.n", "unknown range key");
-  expect_error("[job]\nfamily = \"inversion.exact\"\n[source]\nn = []\n", 4, "source.n", "empty list");
+  expect_error("[job]\nfamily = \"inversion.exact\"\n[source]\nn = \"ten\"\n", 4, "source.n",
+               "expected an integer");
+  expect_error("[job]\nfamily = \"inversion.exact\"\n[source]\nn = 70\n", 4, "source.n",
+               "outside the range 1 .. 62");
+  expect_error("[job]\nfamily = \"inversion.exact\"\n[source]\nn = 10\nclause_ratio = -1\n", 5,
+               "source.clause_ratio", "outside the range");
+  expect_error("[job]\nfamily = \"inversion.exact\"\n[source]\nn = 10\n[search]\nmode = \"fast\"\n",
+               6, "search.mode", "not one of: decide, count");
+  expect_error("[job]\nfamily = \"inversion.exact\"\nrepeats = [1, 2]\n[source]\nn = 10\n", 3,
+               "job.repeats", "not a list");
+  expect_error("[job]\nfamily = \"inversion.exact\"\n[source]\nn = { from = 10, to = 8 }\n", 4,
+               "source.n", "below 'from'");
+  expect_error("[job]\nfamily = \"inversion.exact\"\n[source]\nn = { from = 10, upto = 8 }\n", 4,
+               "source.n", "unknown range key");
+  expect_error("[job]\nfamily = \"inversion.exact\"\n[source]\nn = []\n", 4, "source.n",
+               "empty list");
   expect_error("[job]\nfamily = \"inversion.exact\"\n[source]\nk = 3\n", 0, "source.n", "required");
-  expect_error("[job]\nfamily = \"inversion.exact\"\n[source]\nn = [2, 8]\nk = 3\n", 5, "source.k", "exceeds the smallest n");
-  expect_error("[job]\nfamily = \"inversion.exact\"\n[source]\nn = 8\nm = 20\nclause_ratio = 3.0\n", 5, "source.m", "not both");
-  expect_error("[job]\nfamily = \"inversion.exact\"\n[source]\ngenerator = \"dimacs\"\n", 0, "source.files", "required");
-  expect_error("[job]\nfamily = \"inversion.exact\"\n[source]\ngenerator = \"dimacs\"\nfiles = [\"missing.cnf\"]\n", 5, "source.files", "missing.cnf: cannot open");
-  expect_error("[job]\nfamily = \"inversion.exact\"\n[source]\ngenerator = [\"dimacs\", \"random\"]\n", 4, "source.generator", "cannot be swept together");
-  expect_error("[job]\nfamily = \"inversion.exact\"\n[source]\nn = 10\n[extra]\nx = 1\n", 5, "extra", "unknown section");
-  expect_error("[job]\nfamily = \"inversion.exact\"\n[source]\nn = 10\n[search]\nchunk_bits = [1, 2]\n", 6, "search.chunk_bits", "not a list");
-  expect_error("[job]\nfamily = \"inversion.exact\"\n[source\nn = 10\n", 3, "", "TOML syntax error");
+  expect_error("[job]\nfamily = \"inversion.exact\"\n[source]\nn = [2, 8]\nk = 3\n", 5, "source.k",
+               "exceeds the smallest n");
+  expect_error("[job]\nfamily = \"inversion.exact\"\n[source]\nn = 8\nm = 20\nclause_ratio = 3.0\n",
+               5, "source.m", "not both");
+  expect_error("[job]\nfamily = \"inversion.exact\"\n[source]\ngenerator = \"dimacs\"\n", 0,
+               "source.files", "required");
+  expect_error(
+      "[job]\nfamily = \"inversion.exact\"\n[source]\ngenerator = \"dimacs\"\nfiles = "
+      "[\"missing.cnf\"]\n",
+      5, "source.files", "missing.cnf: cannot open");
+  expect_error(
+      "[job]\nfamily = \"inversion.exact\"\n[source]\ngenerator = [\"dimacs\", \"random\"]\n", 4,
+      "source.generator", "cannot be swept together");
+  expect_error("[job]\nfamily = \"inversion.exact\"\n[source]\nn = 10\n[extra]\nx = 1\n", 5,
+               "extra", "unknown section");
+  expect_error(
+      "[job]\nfamily = \"inversion.exact\"\n[source]\nn = 10\n[search]\nchunk_bits = [1, 2]\n", 6,
+      "search.chunk_bits", "not a list");
+  expect_error("[job]\nfamily = \"inversion.exact\"\n[source\nn = 10\n", 3, "",
+               "TOML syntax error");
 }
 
 TEST(JobSpec, DimacsFilesResolveRelativeToTheJob) {
-  const std::string dir = (std::filesystem::path(::testing::TempDir()) / "jobdir").lexically_normal().string();
+  const std::string dir =
+      (std::filesystem::path(::testing::TempDir()) / "jobdir").lexically_normal().string();
   std::filesystem::create_directories(dir + "/cnf");
   std::ofstream(dir + "/cnf/a.cnf") << "p cnf 3 1\n1 -2 3 0\n";
   std::ofstream(dir + "/cnf/bad.cnf") << "p cnf 3 2\n1 -2 3 0\n";
-  const JobSpec ok = parse_job("[job]\nfamily = \"inversion.exact\"\n[source]\ngenerator = \"dimacs\"\nfiles = [\"cnf/a.cnf\"]\n",
-                               dir + "/job.toml");
+  const JobSpec ok = parse_job(
+      "[job]\nfamily = \"inversion.exact\"\n[source]\ngenerator = \"dimacs\"\nfiles = "
+      "[\"cnf/a.cnf\"]\n",
+      dir + "/job.toml");
   EXPECT_EQ(ok.resolve("cnf/a.cnf"), dir + "/cnf/a.cnf");
   try {
-    parse_job("[job]\nfamily = \"inversion.exact\"\n[source]\ngenerator = \"dimacs\"\nfiles = [\"cnf/bad.cnf\"]\n",
-              dir + "/job.toml");
+    parse_job(
+        "[job]\nfamily = \"inversion.exact\"\n[source]\ngenerator = \"dimacs\"\nfiles = "
+        "[\"cnf/bad.cnf\"]\n",
+        dir + "/job.toml");
     FAIL();
   } catch (const InputError& e) {
     // The job's location, then the DIMACS file's own location and problem.
-    EXPECT_NE(std::string(e.what()).find("job.toml:5: source.files: " + dir + "/cnf/bad.cnf:2: header declares 2 clauses"),
+    EXPECT_NE(std::string(e.what()).find("job.toml:5: source.files: " + dir +
+                                         "/cnf/bad.cnf:2: header declares 2 clauses"),
               std::string::npos)
         << e.what();
   }

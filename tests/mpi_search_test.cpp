@@ -20,8 +20,9 @@ TEST(MpiSearch, CountsAndWitnessesMatchOracle) {
   Rng rng(777);
   for (int trial = 0; trial < 40; ++trial) {
     const int n = 4 + static_cast<int>(rng.below(11));
-    const Cnf cnf = trial % 3 == 0 ? planted_ksat(n, 3, static_cast<int>(4.26 * n), rng).cnf
-                                   : random_ksat(n, 3, static_cast<int>((3.0 + rng.unit() * 2.5) * n), rng);
+    const Cnf cnf = trial % 3 == 0
+                        ? planted_ksat(n, 3, static_cast<int>(4.26 * n), rng).cnf
+                        : random_ksat(n, 3, static_cast<int>((3.0 + rng.unit() * 2.5) * n), rng);
     const InversionProblem p = ksat_to_relu(cnf);
     SearchOptions opt;
     opt.chunk_bits = static_cast<int>(rng.below(6));

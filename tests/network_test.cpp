@@ -63,7 +63,8 @@ TEST(ReluNetwork, SerialisationRoundTripEvaluatesIdentically) {
   EXPECT_EQ(back.target, p.target);
   EXPECT_EQ(back.net.scale(), p.net.scale());
   EXPECT_EQ(back.net.nnz(), p.net.nnz());
-  std::vector<std::int64_t> s1(2 * p.net.max_width()), s2(s1.size()), o1(p.target.size()), o2(o1.size());
+  std::vector<std::int64_t> s1(2 * p.net.max_width()), s2(s1.size()), o1(p.target.size()),
+      o2(o1.size());
   for (std::uint64_t z = 0; z < 4096; z += 7) {
     p.net.evaluate_binary(z, s1, o1);
     back.net.evaluate_binary(z, s2, o2);

@@ -33,7 +33,8 @@ TEST(R1Reduction, PreimagesEqualSatisfyingAssignments) {
     switch (trial % 3) {
       case 0: {
         const int k = 1 + static_cast<int>(rng.below(static_cast<std::uint64_t>(std::min(n, 4))));
-        cnf = random_ksat(n, k, static_cast<int>(rng.below(6 * static_cast<std::uint64_t>(n) + 1)), rng);
+        cnf = random_ksat(n, k, static_cast<int>(rng.below(6 * static_cast<std::uint64_t>(n) + 1)),
+                          rng);
         break;
       }
       case 1:
@@ -45,7 +46,8 @@ TEST(R1Reduction, PreimagesEqualSatisfyingAssignments) {
     const auto expected = testing::satisfying_set(cnf);
     (expected.empty() ? unsatisfiable : satisfiable)++;
     ASSERT_EQ(preimages(ksat_to_relu(cnf)), expected) << "seed " << seed << " trial " << trial;
-    ASSERT_EQ(preimages(ksat_to_relu_binary(cnf)), expected) << "seed " << seed << " trial " << trial;
+    ASSERT_EQ(preimages(ksat_to_relu_binary(cnf)), expected)
+        << "seed " << seed << " trial " << trial;
   }
   // The sample must exercise both answers, or the property says little.
   EXPECT_GT(satisfiable, 100);
@@ -58,9 +60,9 @@ TEST(R1Reduction, ShapeMatchesTheory) {
   const InversionProblem p = ksat_to_relu(cnf);
   EXPECT_EQ(p.net.latent_dim(), 9);
   ASSERT_EQ(p.net.layers().size(), 2u);
-  EXPECT_EQ(p.net.layers()[0].outputs, 2 * 9 + 30);   // width 2n + m
-  EXPECT_EQ(p.net.output_dim(), 9 + 30);               // n + m outputs
-  EXPECT_EQ(p.net.layers()[0].nnz(), 2u * 9 + 90);     // 2n + sum |C_j|
+  EXPECT_EQ(p.net.layers()[0].outputs, 2 * 9 + 30);  // width 2n + m
+  EXPECT_EQ(p.net.output_dim(), 9 + 30);             // n + m outputs
+  EXPECT_EQ(p.net.layers()[0].nnz(), 2u * 9 + 90);   // 2n + sum |C_j|
   EXPECT_EQ(p.net.scale(), 2);
   for (std::size_t i = 0; i < p.target.size(); ++i) EXPECT_EQ(p.target[i], i < 9 ? 1 : 0);
   // Real weights are {-1, 0, 1}: stored weights divided by the scale, first layer.
@@ -81,7 +83,9 @@ TEST(R1Reduction, RealEvaluationMatchesConstruction) {
     std::vector<double> z(static_cast<std::size_t>(n));
     for (auto& v : z) v = rng.unit() * 1.5 - 0.25;
     const auto y = p.net.evaluate_real(z);
-    for (int i = 0; i < n; ++i) EXPECT_NEAR(y[static_cast<std::size_t>(i)], std::abs(z[static_cast<std::size_t>(i)] - 0.5), 1e-12);
+    for (int i = 0; i < n; ++i)
+      EXPECT_NEAR(y[static_cast<std::size_t>(i)], std::abs(z[static_cast<std::size_t>(i)] - 0.5),
+                  1e-12);
     for (std::size_t j = 0; j < cnf.clauses.size(); ++j) {
       double s = 0;
       for (int lit : cnf.clauses[j]) {

@@ -1,8 +1,8 @@
 #include <gtest/gtest.h>
 
 #include "comm/comm.hpp"
-#include "core/stop_signal.hpp"
 #include "core/rng.hpp"
+#include "core/stop_signal.hpp"
 #include "problems/ksat_generator.hpp"
 #include "reductions/ksat_to_relu.hpp"
 #include "search/distributed_search.hpp"
@@ -119,7 +119,8 @@ TEST(Search, InterruptedSearchResumesToTheSameAnswer) {
     }
     std::set<std::uint64_t> ids;
     for (const auto& r : streamed) ids.insert(r.chunk);
-    for (const auto& r : rest) ASSERT_TRUE(ids.insert(r.chunk).second) << "chunk " << r.chunk << " redone";
+    for (const auto& r : rest)
+      ASSERT_TRUE(ids.insert(r.chunk).second) << "chunk " << r.chunk << " redone";
     ASSERT_GE(resumed.seconds, part.seconds);
   }
 }

@@ -27,11 +27,13 @@ class TempDir {
     const char* base = std::getenv("TMPDIR");
     std::string pattern = std::string(base && *base ? base : "/tmp") + "/sethlab-check-XXXXXX";
     if (mkdtemp(pattern.data()) == nullptr)
-      throw std::runtime_error("cannot create a temporary directory: " + std::string(std::strerror(errno)));
+      throw std::runtime_error("cannot create a temporary directory: " +
+                               std::string(std::strerror(errno)));
     path_ = pattern;
   }
   ~TempDir() {
-    for (const char* f : {"/formula.cnf", "/stdout.txt", "/result.txt"}) unlink((path_ + f).c_str());
+    for (const char* f : {"/formula.cnf", "/stdout.txt", "/result.txt"})
+      unlink((path_ + f).c_str());
     rmdir(path_.c_str());
   }
   const std::string& path() const { return path_; }
@@ -96,7 +98,8 @@ SatAnswer solve_with_external(const Cnf& cnf, const std::string& preference) {
   std::string name = preference;
   if (preference == "auto") name = find_sat_solver("cadical").empty() ? "minisat" : "cadical";
   if (name != "cadical" && name != "minisat")
-    throw std::invalid_argument("unknown SAT checker '" + preference + "' (cadical, minisat, auto)");
+    throw std::invalid_argument("unknown SAT checker '" + preference +
+                                "' (cadical, minisat, auto)");
   const std::string exe = find_sat_solver(name);
   if (exe.empty())
     throw std::runtime_error(name + " is not installed (scripts/install-deps.sh installs it)");

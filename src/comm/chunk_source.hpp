@@ -44,7 +44,8 @@ class ChunkSource {
 // and by rank 0 of the MPI source.
 class ChunkCounter {
  public:
-  ChunkCounter(std::uint64_t total, std::vector<bool> skip) : total_(total), skip_(std::move(skip)) {}
+  ChunkCounter(std::uint64_t total, std::vector<bool> skip)
+      : total_(total), skip_(std::move(skip)) {}
   std::optional<std::uint64_t> take();
 
  private:

@@ -48,7 +48,7 @@ class SerialComm final : public Comm {
 class MpiSession {
  public:
   MpiSession(int& argc, char**& argv);  // MPI_Init_thread with MPI_THREAD_SERIALIZED
-  ~MpiSession();                         // MPI_Finalize
+  ~MpiSession();                        // MPI_Finalize
   MpiSession(const MpiSession&) = delete;
   MpiSession& operator=(const MpiSession&) = delete;
   Comm& world();

@@ -71,7 +71,8 @@ class DispatcherSource final : public ChunkSource {
     while (finished < size_ - 1) {
       Request req;
       MPI_Request handle;
-      check(MPI_Irecv(&req, sizeof req, MPI_BYTE, MPI_ANY_SOURCE, kRequestTag, comm_, &handle), "Irecv");
+      check(MPI_Irecv(&req, sizeof req, MPI_BYTE, MPI_ANY_SOURCE, kRequestTag, comm_, &handle),
+            "Irecv");
       MPI_Status status;
       int done = 0;
       auto sleep = std::chrono::microseconds(20);

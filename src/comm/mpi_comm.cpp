@@ -57,7 +57,8 @@ class MpiComm final : public Comm {
           "Gatherv");
     std::vector<std::string> out;
     for (std::size_t i = 0; i < lens.size(); ++i)
-      out.push_back(all.substr(static_cast<std::size_t>(offsets[i]), static_cast<std::size_t>(lens[i])));
+      out.push_back(
+          all.substr(static_cast<std::size_t>(offsets[i]), static_cast<std::size_t>(lens[i])));
     return out;
   }
 
@@ -100,8 +101,12 @@ MpiSession::~MpiSession() {
   MPI_Finalize();
 }
 
-Comm& MpiSession::world() { return *world_; }
+Comm& MpiSession::world() {
+  return *world_;
+}
 
-void MpiSession::abort(int status) { MPI_Abort(MPI_COMM_WORLD, status); }
+void MpiSession::abort(int status) {
+  MPI_Abort(MPI_COMM_WORLD, status);
+}
 
 }  // namespace sethlab

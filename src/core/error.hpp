@@ -27,10 +27,10 @@ class CheckFailure : public std::runtime_error {
 // Exit statuses of the sethlab executable (documented in the README).
 namespace exit_status {
 inline constexpr int kOk = 0;
-inline constexpr int kFailure = 1;     // runtime failure (I/O, MPI, a solver crashed)
-inline constexpr int kBadInput = 2;    // bad job file, DIMACS file, flags or output path
-inline constexpr int kDisagree = 3;    // an independent cross-check disagreed
-inline constexpr int kInterrupted = 4; // stopped by a signal after a clean checkpoint
+inline constexpr int kFailure = 1;      // runtime failure (I/O, MPI, a solver crashed)
+inline constexpr int kBadInput = 2;     // bad job file, DIMACS file, flags or output path
+inline constexpr int kDisagree = 3;     // an independent cross-check disagreed
+inline constexpr int kInterrupted = 4;  // stopped by a signal after a clean checkpoint
 }  // namespace exit_status
 
 }  // namespace sethlab

@@ -24,7 +24,9 @@ std::string to_hex16(std::uint64_t v) {
   return buf;
 }
 
-std::string Fnv1a64::hex() const { return to_hex16(state_); }
+std::string Fnv1a64::hex() const {
+  return to_hex16(state_);
+}
 
 std::string hash_hex(std::string_view bytes) {
   Fnv1a64 h;

@@ -8,7 +8,9 @@ namespace sethlab {
 
 inline constexpr int kMaxLatentBits = 62;  // 2^62 candidates is far beyond any run; keeps sums safe
 
-inline bool latent_bit(std::uint64_t z, int i) { return ((z >> i) & 1U) != 0; }
+inline bool latent_bit(std::uint64_t z, int i) {
+  return ((z >> i) & 1U) != 0;
+}
 std::string latent_to_string(std::uint64_t z, int n);
 std::uint64_t latent_from_string(const std::string& bits);  // throws std::invalid_argument
 

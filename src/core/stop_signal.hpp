@@ -6,7 +6,7 @@ namespace sethlab {
 
 void install_stop_handlers();
 bool stop_requested();
-int stop_signal();          // the signal received, 0 if none
+int stop_signal();  // the signal received, 0 if none
 void request_stop_for_testing(int signal);
 void clear_stop_request();  // tests only
 

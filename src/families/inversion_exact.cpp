@@ -34,7 +34,9 @@ std::uint64_t count_models_directly(const Cnf& cnf) {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-double since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
+double since(Clock::time_point t) {
+  return std::chrono::duration<double>(Clock::now() - t).count();
+}
 
 // A built instance and where it came from; travels from rank 0 to the others as bytes.
 struct Instance {
@@ -44,7 +46,7 @@ struct Instance {
 
   template <class Archive>
   void serialize(Archive& ar, unsigned /*version*/) {
-    ar & cnf & planted & hidden;
+    ar& cnf& planted& hidden;
   }
 };
 
@@ -54,54 +56,152 @@ class InversionExact final : public Family {
     const std::vector<std::string> solvers = SolverRegistry::instance().names();
     const std::vector<std::string> reductions = CnfReductionRegistry::instance().names();
     return {
-        {"source", "problem", KnobType::kString, Value{std::string("ksat")}, 0, -1, {"ksat"}, false, "",
+        {"source",
+         "problem",
+         KnobType::kString,
+         Value{std::string("ksat")},
+         0,
+         -1,
+         {"ksat"},
+         false,
+         "",
          "source problem reduced to inversion"},
-        {"source", "generator", KnobType::kString, Value{std::string("random")}, 0, -1,
-         {"random", "planted", "dimacs"}, true, "",
+        {"source",
+         "generator",
+         KnobType::kString,
+         Value{std::string("random")},
+         0,
+         -1,
+         {"random", "planted", "dimacs"},
+         true,
+         "",
          "uniform random k-SAT, planted (satisfiable by construction), or DIMACS files"},
-        {"source", "n", KnobType::kInt, std::nullopt, 1, kMaxLatentBits, {}, true, "variables",
+        {"source",
+         "n",
+         KnobType::kInt,
+         std::nullopt,
+         1,
+         kMaxLatentBits,
+         {},
+         true,
+         "variables",
          "variables = latent dimension (required unless dimacs)"},
-        {"source", "k", KnobType::kInt, Value{std::int64_t{3}}, 1, kMaxLatentBits, {}, true, "",
+        {"source",
+         "k",
+         KnobType::kInt,
+         Value{std::int64_t{3}},
+         1,
+         kMaxLatentBits,
+         {},
+         true,
+         "",
          "literals per clause"},
-        {"source", "clause_ratio", KnobType::kFloat, Value{4.26}, 0, 1000, {}, true, "",
+        {"source",
+         "clause_ratio",
+         KnobType::kFloat,
+         Value{4.26},
+         0,
+         1000,
+         {},
+         true,
+         "",
          "clauses per variable, m = round(ratio * n)"},
-        {"source", "m", KnobType::kInt, std::nullopt, 0, 10000000, {}, true, "clauses",
+        {"source",
+         "m",
+         KnobType::kInt,
+         std::nullopt,
+         0,
+         10000000,
+         {},
+         true,
+         "clauses",
          "clause count (instead of clause_ratio)"},
-        {"source", "files", KnobType::kString, std::nullopt, 0, -1, {}, true, "",
+        {"source",
+         "files",
+         KnobType::kString,
+         std::nullopt,
+         0,
+         -1,
+         {},
+         true,
+         "",
          "DIMACS CNF files (generator = dimacs), relative to the job file"},
-        {"search", "mode", KnobType::kString, Value{std::string("decide")}, 0, -1, {"decide", "count"},
-         true, "", "decide: stop at the first preimage; count: exhaust and count preimages"},
-        {"search", "solver", KnobType::kString, Value{std::string("brute-force")}, 0, -1, solvers, true,
-         "", "how chunks of the latent space are searched"},
-        {"search", "reduction", KnobType::kString, Value{std::string("r1")}, 0, -1, reductions, true,
-         "", "r1: depth-2 network of theory.md; r1-binary: clause units only"},
-        {"search", "chunk_bits", KnobType::kInt, Value{std::int64_t{0}}, 0, kMaxLatentBits, {}, false,
-         "bits", "latents per work chunk = 2^chunk_bits; 0 picks about 1024 chunks"},
-        {"check", "verify", KnobType::kBool, Value{true}, 0, -1, {}, false, "",
+        {"search",
+         "mode",
+         KnobType::kString,
+         Value{std::string("decide")},
+         0,
+         -1,
+         {"decide", "count"},
+         true,
+         "",
+         "decide: stop at the first preimage; count: exhaust and count preimages"},
+        {"search", "solver", KnobType::kString, Value{std::string("brute-force")}, 0, -1, solvers,
+         true, "", "how chunks of the latent space are searched"},
+        {"search", "reduction", KnobType::kString, Value{std::string("r1")}, 0, -1, reductions,
+         true, "", "r1: depth-2 network of theory.md; r1-binary: clause units only"},
+        {"search",
+         "chunk_bits",
+         KnobType::kInt,
+         Value{std::int64_t{0}},
+         0,
+         kMaxLatentBits,
+         {},
+         false,
+         "bits",
+         "latents per work chunk = 2^chunk_bits; 0 picks about 1024 chunks"},
+        {"check",
+         "verify",
+         KnobType::kBool,
+         Value{true},
+         0,
+         -1,
+         {},
+         false,
+         "",
          "cross-check every answer with an external SAT solver"},
-        {"check", "solver", KnobType::kString, Value{std::string("auto")}, 0, -1,
-         {"auto", "cadical", "minisat"}, false, "", "external SAT solver (auto: cadical, else minisat)"},
-        {"check", "direct_count_max_n", KnobType::kInt, Value{std::int64_t{22}}, 0, 40, {}, false,
-         "variables", "count mode: also count models by direct clause evaluation up to this n"},
+        {"check",
+         "solver",
+         KnobType::kString,
+         Value{std::string("auto")},
+         0,
+         -1,
+         {"auto", "cadical", "minisat"},
+         false,
+         "",
+         "external SAT solver (auto: cadical, else minisat)"},
+        {"check",
+         "direct_count_max_n",
+         KnobType::kInt,
+         Value{std::int64_t{22}},
+         0,
+         40,
+         {},
+         false,
+         "variables",
+         "count mode: also count models by direct clause evaluation up to this n"},
     };
   }
 
   void validate(const JobSpec& spec) const override {
     const auto& generators = spec.values.at("source.generator");
     bool dimacs = false, generated = false;
-    for (const auto& g : generators) (std::get<std::string>(g) == "dimacs" ? dimacs : generated) = true;
+    for (const auto& g : generators)
+      (std::get<std::string>(g) == "dimacs" ? dimacs : generated) = true;
     if (dimacs && generated)
       spec.fail("source.generator", "dimacs cannot be swept together with random or planted");
     if (spec.has("source.m") && spec.has("source.clause_ratio"))
       spec.fail("source.m", "give either m or clause_ratio, not both");
     if (dimacs) {
-      if (!spec.has("source.files")) spec.fail("source.files", "required when generator = \"dimacs\"");
+      if (!spec.has("source.files"))
+        spec.fail("source.files", "required when generator = \"dimacs\"");
       for (const char* key : {"source.n", "source.k", "source.clause_ratio", "source.m"})
         if (spec.has(key)) spec.fail(key, "comes from the DIMACS file; remove it");
       for (const auto& f : spec.values.at("source.files")) {
         if (!spec.check_files) break;
         const std::string& path = std::get<std::string>(f);
-        if (path.size() > 127) spec.fail("source.files", "path longer than 127 characters: " + path);
+        if (path.size() > 127)
+          spec.fail("source.files", "path longer than 127 characters: " + path);
         Cnf cnf;
         try {
           cnf = read_dimacs_file(spec.resolve(path));
@@ -110,17 +210,22 @@ class InversionExact final : public Family {
         }
         if (cnf.num_vars < 1 || cnf.num_vars > kMaxLatentBits)
           spec.fail("source.files", path + ": " + std::to_string(cnf.num_vars) +
-                                        " variables; brute force supports 1.." + std::to_string(kMaxLatentBits));
+                                        " variables; brute force supports 1.." +
+                                        std::to_string(kMaxLatentBits));
       }
       return;
     }
-    if (spec.has("source.files")) spec.fail("source.files", "only used with generator = \"dimacs\"");
+    if (spec.has("source.files"))
+      spec.fail("source.files", "only used with generator = \"dimacs\"");
     if (!spec.has("source.n")) spec.fail("source.n", "required for random and planted instances");
     std::int64_t min_n = std::numeric_limits<std::int64_t>::max(), max_k = 0;
-    for (const auto& v : spec.values.at("source.n")) min_n = std::min(min_n, std::get<std::int64_t>(v));
-    for (const auto& v : spec.values.at("source.k")) max_k = std::max(max_k, std::get<std::int64_t>(v));
+    for (const auto& v : spec.values.at("source.n"))
+      min_n = std::min(min_n, std::get<std::int64_t>(v));
+    for (const auto& v : spec.values.at("source.k"))
+      max_k = std::max(max_k, std::get<std::int64_t>(v));
     if (max_k > min_n)
-      spec.fail("source.k", "k = " + std::to_string(max_k) + " exceeds the smallest n = " + std::to_string(min_n));
+      spec.fail("source.k", "k = " + std::to_string(max_k) +
+                                " exceeds the smallest n = " + std::to_string(min_n));
   }
 
   PointSummary run_point(const Point& point, const JobSpec& spec, RunContext& ctx) const override {
@@ -149,7 +254,8 @@ class InversionExact final : public Family {
     row.t_reduce = since(t);
 
     SearchOptions opts;
-    opts.mode = point.get_string("search.mode") == "count" ? SearchMode::kCount : SearchMode::kDecide;
+    opts.mode =
+        point.get_string("search.mode") == "count" ? SearchMode::kCount : SearchMode::kDecide;
     opts.solver = point.get_string("search.solver");
     opts.chunk_bits = static_cast<int>(point.get_int("search.chunk_bits"));
     opts.threads = ctx.threads;
@@ -172,8 +278,8 @@ class InversionExact final : public Family {
     if (out.interrupted) {
       std::uint64_t candidates = 0;
       for (const auto& c : out.chunks) candidates += c.candidates;
-      ctx.writer->add_interruption({point.index, out.seconds - opts.prior_seconds, out.chunks.size(),
-                                    candidates, stop_signal()});
+      ctx.writer->add_interruption({point.index, out.seconds - opts.prior_seconds,
+                                    out.chunks.size(), candidates, stop_signal()});
       return {candidates, out.seconds - opts.prior_seconds, true};
     }
 
@@ -185,8 +291,8 @@ class InversionExact final : public Family {
     row.m = static_cast<std::uint32_t>(inst.cnf.clauses.size());
     row.clause_ratio = static_cast<double>(row.m) / n;
     set_field(row.reduction, reduction, "reduction");
-    row.net_width = static_cast<std::uint32_t>(problem.net.hidden_width() > 0 ? problem.net.hidden_width()
-                                                                             : problem.net.output_dim());
+    row.net_width = static_cast<std::uint32_t>(
+        problem.net.hidden_width() > 0 ? problem.net.hidden_width() : problem.net.output_dim());
     row.net_nnz = problem.net.nnz();
     set_field(row.mode, point.get_string("search.mode"), "mode");
     set_field(row.solver, opts.solver, "solver");
@@ -196,26 +302,30 @@ class InversionExact final : public Family {
     row.candidates = out.candidates;
     row.chunks = static_cast<std::uint32_t>(out.num_chunks);
     row.t_search = out.seconds;
-    row.t_first = out.first_seconds >= 0 ? out.first_seconds : std::numeric_limits<double>::quiet_NaN();
-    row.candidates_per_second = out.seconds > 0 ? static_cast<double>(out.candidates) / out.seconds : 0;
+    row.t_first =
+        out.first_seconds >= 0 ? out.first_seconds : std::numeric_limits<double>::quiet_NaN();
+    row.candidates_per_second =
+        out.seconds > 0 ? static_cast<double>(out.candidates) / out.seconds : 0;
     row.planted = inst.planted ? 1 : 0;
     if (inst.planted) set_field(row.hidden, latent_to_string(inst.hidden, n), "hidden");
     row.ranks = static_cast<std::uint32_t>(out.ranks);
     row.threads = static_cast<std::uint32_t>(out.threads);
 
     // Checks. A witness must be a preimage and satisfy the formula; a planted formula must be
-    // satisfied by its hidden assignment. These are internal consistency checks: failing any is a bug.
+    // satisfied by its hidden assignment. These are internal consistency checks: failing any is a
+    // bug.
     std::string problems;
     if (out.found && !(problem.is_preimage(out.witness) && inst.cnf.satisfied_by(out.witness)))
       problems += "the reported witness is not a satisfying preimage; ";
     if (inst.planted && !(inst.cnf.satisfied_by(inst.hidden) && problem.is_preimage(inst.hidden)))
       problems += "the planted assignment is not a satisfying preimage; ";
-    if (inst.planted && !out.found) problems += "no preimage found for a planted (satisfiable) instance; ";
+    if (inst.planted && !out.found)
+      problems += "no preimage found for a planted (satisfiable) instance; ";
     if (opts.mode == SearchMode::kCount && n <= point.get_int("check.direct_count_max_n")) {
       const std::uint64_t direct = count_models_directly(inst.cnf);
       if (direct != out.preimages)
-        problems += "preimage count " + std::to_string(out.preimages) + " differs from the direct model count " +
-                    std::to_string(direct) + "; ";
+        problems += "preimage count " + std::to_string(out.preimages) +
+                    " differs from the direct model count " + std::to_string(direct) + "; ";
     }
     set_field(row.check_solver, "none", "check_solver");
     if (point.get_bool("check.verify")) {
@@ -233,18 +343,22 @@ class InversionExact final : public Family {
     if (!problems.empty()) {
       ctx.writer->flush();
       throw CheckFailure("point " + std::to_string(point.index) + " (instance " +
-                         get_field(row.instance_hash) + "): " + problems.substr(0, problems.size() - 2));
+                         get_field(row.instance_hash) +
+                         "): " + problems.substr(0, problems.size() - 2));
     }
     return {out.candidates, out.seconds};
   }
 
   double work_estimate(const Point& point) const override {
     const auto it = point.params.find("source.n");
-    return it == point.params.end() ? 1.0 : std::ldexp(1.0, static_cast<int>(std::get<std::int64_t>(it->second)));
+    return it == point.params.end()
+               ? 1.0
+               : std::ldexp(1.0, static_cast<int>(std::get<std::int64_t>(it->second)));
   }
 
  private:
-  static Instance build(const Point& point, const JobSpec& spec, const std::string& generator, PointRow& row) {
+  static Instance build(const Point& point, const JobSpec& spec, const std::string& generator,
+                        PointRow& row) {
     Instance inst;
     if (generator == "dimacs") {
       const std::string& path = point.get_string("source.files");
@@ -254,8 +368,9 @@ class InversionExact final : public Family {
     }
     const int n = static_cast<int>(point.get_int("source.n"));
     const int k = static_cast<int>(point.get_int("source.k"));
-    const int m = spec.has("source.m") ? static_cast<int>(point.get_int("source.m"))
-                                       : clauses_for_ratio(n, point.get_double("source.clause_ratio"));
+    const int m = spec.has("source.m")
+                      ? static_cast<int>(point.get_int("source.m"))
+                      : clauses_for_ratio(n, point.get_double("source.clause_ratio"));
     Rng rng(point.seed);
     if (generator == "planted") {
       PlantedCnf p = planted_ksat(n, k, m, rng);
@@ -269,9 +384,9 @@ class InversionExact final : public Family {
   }
 };
 
-const Registrar<FamilyInfo> kRegister(
-    "inversion.exact", {"exact inversion of ReLU networks reduced from k-SAT (R1)",
-                        [] { return std::make_unique<InversionExact>(); }});
+const Registrar<FamilyInfo> kRegister("inversion.exact",
+                                      {"exact inversion of ReLU networks reduced from k-SAT (R1)",
+                                       [] { return std::make_unique<InversionExact>(); }});
 
 }  // namespace
 }  // namespace sethlab

@@ -29,7 +29,9 @@ std::string error_text() {
 
 }  // namespace
 
-void silence_errors() { H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr); }
+void silence_errors() {
+  H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
+}
 
 hid_t check(hid_t id, const std::string& what) {
   if (id < 0) throw H5Error(what + ": " + error_text());
@@ -53,14 +55,29 @@ Handle& Handle::operator=(Handle&& o) noexcept {
 void Handle::reset() noexcept {
   if (id_ < 0) return;
   switch (H5Iget_type(id_)) {
-    case H5I_FILE: H5Fclose(id_); break;
-    case H5I_GROUP: H5Gclose(id_); break;
-    case H5I_DATASET: H5Dclose(id_); break;
-    case H5I_DATASPACE: H5Sclose(id_); break;
-    case H5I_DATATYPE: H5Tclose(id_); break;
-    case H5I_ATTR: H5Aclose(id_); break;
-    case H5I_GENPROP_LST: H5Pclose(id_); break;
-    default: break;
+    case H5I_FILE:
+      H5Fclose(id_);
+      break;
+    case H5I_GROUP:
+      H5Gclose(id_);
+      break;
+    case H5I_DATASET:
+      H5Dclose(id_);
+      break;
+    case H5I_DATASPACE:
+      H5Sclose(id_);
+      break;
+    case H5I_DATATYPE:
+      H5Tclose(id_);
+      break;
+    case H5I_ATTR:
+      H5Aclose(id_);
+      break;
+    case H5I_GENPROP_LST:
+      H5Pclose(id_);
+      break;
+    default:
+      break;
   }
   id_ = H5I_INVALID_HID;
 }
@@ -112,7 +129,8 @@ bool has_attr(hid_t obj, const std::string& name) {
 std::string read_attr_string(hid_t obj, const std::string& name) {
   Handle attr(H5Aopen(obj, name.c_str(), H5P_DEFAULT), "open attribute " + name);
   Handle type(H5Aget_type(attr.get()), "H5Aget_type");
-  if (H5Tget_class(type.get()) != H5T_STRING) throw H5Error("attribute " + name + " is not a string");
+  if (H5Tget_class(type.get()) != H5T_STRING)
+    throw H5Error("attribute " + name + " is not a string");
   if (H5Tis_variable_str(type.get()) > 0) {
     Handle mem = vlen_string_type();
     char* p = nullptr;

@@ -44,7 +44,8 @@ h5::Handle open_rdwr(const std::string& path, hid_t fapl, const std::string& wha
     try {
       h5::check(-1, what);
     } catch (const h5::H5Error& e) {
-      if (attempt >= 50 || std::string(e.what()).find("unable to lock file") == std::string::npos) throw;
+      if (attempt >= 50 || std::string(e.what()).find("unable to lock file") == std::string::npos)
+        throw;
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }
@@ -62,18 +63,20 @@ h5::Handle open_for_update(const std::string& path) {
 
 }  // namespace
 
-ResultsWriter::ResultsWriter(const std::string& path, FlushPolicy policy) : path_(path), policy_(policy) {}
+ResultsWriter::ResultsWriter(const std::string& path, FlushPolicy policy)
+    : path_(path), policy_(policy) {}
 
 ResultsWriter::ResultsWriter(const std::string& path, const Provenance& p, bool force,
                              FlushPolicy policy)
     : path_(path), policy_(policy) {
   h5::silence_errors();
   if (!force && access(path.c_str(), F_OK) == 0)
-    throw_input_error(path, 0, "", "output file exists; pass --force to replace it or --resume to continue it");
+    throw_input_error(path, 0, "",
+                      "output file exists; pass --force to replace it or --resume to continue it");
   h5::Handle fapl = latest_format_fapl();
-  file_ = h5::Handle(H5Fcreate(path.c_str(), force ? H5F_ACC_TRUNC : H5F_ACC_EXCL, H5P_DEFAULT,
-                               fapl.get()),
-                     "create " + path);
+  file_ = h5::Handle(
+      H5Fcreate(path.c_str(), force ? H5F_ACC_TRUNC : H5F_ACC_EXCL, H5P_DEFAULT, fapl.get()),
+      "create " + path);
   const hid_t f = file_.get();
   h5::write_attr(f, "schema", std::string("sethlab-results"));
   h5::write_attr(f, "schema_version", std::int64_t{kResultsSchemaVersion});
@@ -106,39 +109,47 @@ ResultsWriter::ResultsWriter(const std::string& path, const Provenance& p, bool 
     h5::AppendTable(f, "interruptions", it.get(), 16);
   }
   if (!p.parts.empty()) {
-    h5::Handle group(H5Gcreate2(f, "parts", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), "create /parts");
+    h5::Handle group(H5Gcreate2(f, "parts", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
+                     "create /parts");
     for (std::size_t i = 0; i < p.parts.size(); ++i) {
       char name[32];
       std::snprintf(name, sizeof name, "part-%03zu", i);
-      h5::Handle g(H5Gcreate2(group.get(), name, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), "create part group");
+      h5::Handle g(H5Gcreate2(group.get(), name, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
+                   "create part group");
       for (const auto& [key, value] : p.parts[i]) h5::write_attr(g.get(), key, value);
     }
   }
   open_tables_and_start_swmr();
 }
 
-std::unique_ptr<ResultsWriter> ResultsWriter::reopen(const std::string& path, const Provenance& current,
-                                                     ResultsContents& existing, FlushPolicy policy) {
+std::unique_ptr<ResultsWriter> ResultsWriter::reopen(const std::string& path,
+                                                     const Provenance& current,
+                                                     ResultsContents& existing,
+                                                     FlushPolicy policy) {
   existing = read_results(path);
   const auto& a = existing.attrs;
   if (a.at("family") != current.family)
-    throw_input_error(path, 0, "family", "the file holds family " + a.at("family") + ", the job is " + current.family);
+    throw_input_error(path, 0, "family",
+                      "the file holds family " + a.at("family") + ", the job is " + current.family);
   if (a.at("job_hash") != current.job_hash)
     throw_input_error(path, 0, "job_hash",
-                      "the file was written by a different job (hash " + a.at("job_hash") + ", this job " +
-                          current.job_hash + "); resume with the job file it was started with");
+                      "the file was written by a different job (hash " + a.at("job_hash") +
+                          ", this job " + current.job_hash +
+                          "); resume with the job file it was started with");
   if (a.at("array_task") != std::to_string(current.array_task) ||
       a.at("array_count") != std::to_string(current.array_count))
     throw_input_error(path, 0, "array_task",
-                      "the file holds array slice " + a.at("array_task") + " of " + a.at("array_count") +
-                          ", this run is slice " + std::to_string(current.array_task) + " of " +
+                      "the file holds array slice " + a.at("array_task") + " of " +
+                          a.at("array_count") + ", this run is slice " +
+                          std::to_string(current.array_task) + " of " +
                           std::to_string(current.array_count));
   std::unique_ptr<ResultsWriter> w(new ResultsWriter(path, policy));
   w->file_ = open_for_update(path);
   const hid_t f = w->file_.get();
   // The original provenance stays; each resume is logged (time, ranks, threads, hosts).
   std::string log = a.at("resumes");
-  log += (log.empty() ? "" : "\n") + utc_now_iso8601() + " ranks=" + std::to_string(current.mpi_size) +
+  log += (log.empty() ? "" : "\n") + utc_now_iso8601() +
+         " ranks=" + std::to_string(current.mpi_size) +
          " threads=" + std::to_string(current.threads_per_rank) + " hosts=" + current.hosts;
   h5::write_attr(f, "resumes", log);
   h5::write_attr(f, "status", std::string("running"));
@@ -241,19 +252,22 @@ ResultsContents read_results(const std::string& path) {
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }
-  if (!h5::has_attr(f.get(), "schema") || h5::read_attr_string(f.get(), "schema") != "sethlab-results")
+  if (!h5::has_attr(f.get(), "schema") ||
+      h5::read_attr_string(f.get(), "schema") != "sethlab-results")
     throw_input_error(path, 0, "schema", "not a sethlab results file");
   const auto version = h5::read_attr_int(f.get(), "schema_version");
   if (version != kResultsSchemaVersion)
     throw_input_error(path, 0, "schema_version",
-                      "version " + std::to_string(version) + " is not supported (this build reads " +
+                      "version " + std::to_string(version) +
+                          " is not supported (this build reads " +
                           std::to_string(kResultsSchemaVersion) + ")");
   ResultsContents out;
   for (const char* name : {"family", "sethlab_version", "git_commit", "compiler", "cxx_flags",
                            "build_type", "hosts", "cpu_model", "start_time", "end_time", "status",
                            "job_file", "job_text", "job_hash", "resumes"})
     out.attrs[name] = h5::read_attr_string(f.get(), name);
-  for (const char* name : {"mpi_size", "threads_per_rank", "points_total", "array_task", "array_count"})
+  for (const char* name :
+       {"mpi_size", "threads_per_rank", "points_total", "array_task", "array_count"})
     out.attrs[name] = std::to_string(h5::read_attr_int(f.get(), name));
   out.points = h5::read_rows<PointRow>(h5::AppendTable(f.get(), "points"));
   out.chunks = h5::read_rows<ChunkRow>(h5::AppendTable(f.get(), "chunks"));

@@ -37,9 +37,9 @@ struct Provenance {
 // Rows of quick points are batched (one row at a time is ~100x slower in HDF5); a point that took
 // a while is written at once, so a reader never waits long for a finished point.
 struct FlushPolicy {
-  std::size_t max_rows = 64;        // buffered point rows before a write
-  double max_seconds = 1.0;         // time since the last write before a write
-  double slow_point_seconds = 0.05; // a point at least this long is written at once
+  std::size_t max_rows = 64;         // buffered point rows before a write
+  double max_seconds = 1.0;          // time since the last write before a write
+  double slow_point_seconds = 0.05;  // a point at least this long is written at once
 };
 
 struct ResultsContents;

@@ -10,9 +10,9 @@ AppendTable::AppendTable(hid_t file, const std::string& name, hid_t row_type, hs
   Handle dcpl(H5Pcreate(H5P_DATASET_CREATE), "H5Pcreate");
   const hsize_t chunk[1] = {chunk_rows};
   check_status(H5Pset_chunk(dcpl.get(), 1, chunk), "H5Pset_chunk " + name);
-  dataset_ = Handle(H5Dcreate2(file, name.c_str(), row_type, space.get(), H5P_DEFAULT, dcpl.get(),
-                               H5P_DEFAULT),
-                    "create dataset " + name);
+  dataset_ = Handle(
+      H5Dcreate2(file, name.c_str(), row_type, space.get(), H5P_DEFAULT, dcpl.get(), H5P_DEFAULT),
+      "create dataset " + name);
 }
 
 AppendTable::AppendTable(hid_t file, const std::string& name)
@@ -36,8 +36,9 @@ void AppendTable::append(hid_t row_type, const void* rows, std::size_t count) {
   check_status(H5Sselect_hyperslab(file_space.get(), H5S_SELECT_SET, start, nullptr, n, nullptr),
                "select rows of " + name_);
   Handle mem_space(H5Screate_simple(1, n, nullptr), "H5Screate_simple");
-  check_status(H5Dwrite(dataset_.get(), row_type, mem_space.get(), file_space.get(), H5P_DEFAULT, rows),
-               "write rows of " + name_);
+  check_status(
+      H5Dwrite(dataset_.get(), row_type, mem_space.get(), file_space.get(), H5P_DEFAULT, rows),
+      "write rows of " + name_);
   check_status(H5Dflush(dataset_.get()), "flush " + name_);
 }
 

@@ -102,8 +102,8 @@ void ReluNetwork::evaluate_binary(std::uint64_t z, std::span<std::int64_t> scrat
 
 std::vector<double> ReluNetwork::evaluate_real(std::span<const double> z) const {
   if (z.size() != static_cast<std::size_t>(latent_dim_))
-    throw std::invalid_argument("latent has " + std::to_string(z.size()) + " entries, network takes " +
-                                std::to_string(latent_dim_));
+    throw std::invalid_argument("latent has " + std::to_string(z.size()) +
+                                " entries, network takes " + std::to_string(latent_dim_));
   std::vector<double> cur(z.begin(), z.end());
   for (const auto& l : layers_) {
     std::vector<double> next(static_cast<std::size_t>(l.outputs));

@@ -30,7 +30,7 @@ struct SparseLayer {
 
   template <class Archive>
   void serialize(Archive& ar, unsigned /*version*/) {
-    ar & inputs & outputs & relu & row_start & column & weight & bias;
+    ar& inputs& outputs& relu& row_start& column& weight& bias;
   }
 };
 
@@ -69,7 +69,7 @@ class ReluNetwork {
 
   template <class Archive>
   void serialize(Archive& ar, unsigned /*version*/) {
-    ar & latent_dim_ & scale_ & layers_;
+    ar& latent_dim_& scale_& layers_;
   }
 
  private:

@@ -26,7 +26,7 @@ struct Cnf {
 
   template <class Archive>
   void serialize(Archive& ar, unsigned /*version*/) {
-    ar & num_vars & clauses;
+    ar& num_vars& clauses;
   }
 };
 

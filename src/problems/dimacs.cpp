@@ -1,9 +1,9 @@
 #include "problems/dimacs.hpp"
 
 #include <cerrno>
-#include <cstring>
 #include <charconv>
 #include <cstdio>
+#include <cstring>
 #include <fstream>
 #include <istream>
 #include <ostream>
@@ -23,8 +23,8 @@ long long parse_int(const std::string& token, const std::string& file, long line
   if (!token.empty() && *first == '+') ++first;
   auto [ptr, ec] = std::from_chars(first, last, v);
   if (ec != std::errc() || ptr != last || first == last)
-    throw_input_error(file, line, "", std::string("parse error: ") + what + " '" + token +
-                                          "' is not an integer");
+    throw_input_error(file, line, "",
+                      std::string("parse error: ") + what + " '" + token + "' is not an integer");
   return v;
 }
 
@@ -77,9 +77,9 @@ Cnf read_dimacs(std::istream& in, const std::string& file) {
         continue;
       }
       if (lit < -cnf.num_vars || lit > cnf.num_vars)
-        throw_input_error(file, line_no, "",
-                          "literal " + token + " names a variable outside 1.." +
-                              std::to_string(cnf.num_vars));
+        throw_input_error(
+            file, line_no, "",
+            "literal " + token + " names a variable outside 1.." + std::to_string(cnf.num_vars));
       if (current.empty()) current_start_line = line_no;
       current.push_back(static_cast<int>(lit));
     }

@@ -10,9 +10,9 @@ namespace {
 
 void check_shape(int n, int k, int m) {
   if (n < 1 || k < 1 || k > n || m < 0)
-    throw std::invalid_argument("k-SAT generator needs 1 <= k <= n and m >= 0 (n=" +
-                                std::to_string(n) + ", k=" + std::to_string(k) +
-                                ", m=" + std::to_string(m) + ")");
+    throw std::invalid_argument(
+        "k-SAT generator needs 1 <= k <= n and m >= 0 (n=" + std::to_string(n) +
+        ", k=" + std::to_string(k) + ", m=" + std::to_string(m) + ")");
 }
 
 // k distinct variables in 1..n, by partial Fisher-Yates over a small pool; order is kept as drawn.

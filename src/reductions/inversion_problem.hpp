@@ -26,7 +26,7 @@ struct InversionProblem {
 
   template <class Archive>
   void serialize(Archive& ar, unsigned /*version*/) {
-    ar & reduction & net & target;
+    ar& reduction& net& target;
   }
 };
 

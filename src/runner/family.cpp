@@ -20,7 +20,9 @@ double Point::get_double(const std::string& key) const {
   if (const auto* i = std::get_if<std::int64_t>(&v)) return static_cast<double>(*i);
   return std::get<double>(v);
 }
-bool Point::get_bool(const std::string& key) const { return std::get<bool>(lookup(params, key)); }
+bool Point::get_bool(const std::string& key) const {
+  return std::get<bool>(lookup(params, key));
+}
 const std::string& Point::get_string(const std::string& key) const {
   return std::get<std::string>(lookup(params, key));
 }
@@ -29,7 +31,8 @@ std::string Point::describe(const std::vector<std::string>& keys) const {
   std::string out;
   for (const auto& key : keys) {
     const auto dot = key.find('.');
-    out += (out.empty() ? "" : " ") + key.substr(dot + 1) + "=" + value_to_string(lookup(params, key));
+    out +=
+        (out.empty() ? "" : " ") + key.substr(dot + 1) + "=" + value_to_string(lookup(params, key));
   }
   return out + " rep=" + std::to_string(repeat);
 }

@@ -61,7 +61,8 @@ class Family {
   virtual void validate(const JobSpec& spec) const = 0;
   // Collective over ctx.comm. Rank 0 hands the rows to ctx.writer. Throws CheckFailure when an
   // independent check disagrees (after recording the row).
-  virtual PointSummary run_point(const Point& point, const JobSpec& spec, RunContext& ctx) const = 0;
+  virtual PointSummary run_point(const Point& point, const JobSpec& spec,
+                                 RunContext& ctx) const = 0;
   // Relative cost of a point, for progress ETAs (inversion: 2^n).
   virtual double work_estimate(const Point& /*point*/) const { return 1.0; }
 };

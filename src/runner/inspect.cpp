@@ -28,8 +28,8 @@ void print_summary(const ResultsContents& r, std::ostream& out) {
       << a.at("compiler") << ", " << a.at("build_type") << "\n"
       << "  " << a.at("mpi_size") << " rank(s) x " << a.at("threads_per_rank") << " thread(s) on "
       << a.at("hosts") << " (" << a.at("cpu_model") << ")\n"
-      << "  started " << a.at("start_time") << ", ended " << (a.at("end_time").empty() ? "-" : a.at("end_time"))
-      << "\n";
+      << "  started " << a.at("start_time") << ", ended "
+      << (a.at("end_time").empty() ? "-" : a.at("end_time")) << "\n";
 
   using Key = std::tuple<std::string, std::string, std::uint32_t, std::uint32_t>;
   struct Group {
@@ -51,8 +51,9 @@ void print_summary(const ResultsContents& r, std::ostream& out) {
     g.rate.push_back(p.candidates_per_second);
   }
   char line[256];
-  std::snprintf(line, sizeof line, "%-8s %-6s %3s %3s %6s %6s %10s %11s %11s %10s %s\n", "source", "mode",
-                "k", "n", "points", "found", "preimages", "search_s", "check_s", "cand/s", "cross-check");
+  std::snprintf(line, sizeof line, "%-8s %-6s %3s %3s %6s %6s %10s %11s %11s %10s %s\n", "source",
+                "mode", "k", "n", "points", "found", "preimages", "search_s", "check_s", "cand/s",
+                "cross-check");
   out << line;
   for (const auto& [key, g] : groups) {
     const auto& [source, mode, k, n] = key;

@@ -7,10 +7,14 @@ namespace sethlab {
 
 std::string type_name(KnobType t) {
   switch (t) {
-    case KnobType::kInt: return "integer";
-    case KnobType::kFloat: return "number";
-    case KnobType::kBool: return "boolean";
-    case KnobType::kString: return "string";
+    case KnobType::kInt:
+      return "integer";
+    case KnobType::kFloat:
+      return "number";
+    case KnobType::kBool:
+      return "boolean";
+    case KnobType::kString:
+      return "string";
   }
   return "?";
 }
@@ -32,7 +36,8 @@ std::optional<std::string> check_value(const Knob& knob, const Value& v) {
   double x = 0;
   switch (knob.type) {
     case KnobType::kInt:
-      if (!std::holds_alternative<std::int64_t>(v)) return "expected an integer, got " + value_to_string(v);
+      if (!std::holds_alternative<std::int64_t>(v))
+        return "expected an integer, got " + value_to_string(v);
       x = static_cast<double>(std::get<std::int64_t>(v));
       break;
     case KnobType::kFloat:
@@ -41,10 +46,12 @@ std::optional<std::string> check_value(const Knob& knob, const Value& v) {
       if (!std::isfinite(x)) return "expected a finite number";
       break;
     case KnobType::kBool:
-      if (!std::holds_alternative<bool>(v)) return "expected true or false, got " + value_to_string(v);
+      if (!std::holds_alternative<bool>(v))
+        return "expected true or false, got " + value_to_string(v);
       break;
     case KnobType::kString:
-      if (!std::holds_alternative<std::string>(v)) return "expected a string, got " + value_to_string(v);
+      if (!std::holds_alternative<std::string>(v))
+        return "expected a string, got " + value_to_string(v);
       if (!knob.choices.empty()) {
         const auto& s = std::get<std::string>(v);
         bool ok = false;

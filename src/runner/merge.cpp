@@ -11,7 +11,8 @@
 
 namespace sethlab {
 
-MergeReport merge_results(const std::vector<std::string>& parts, const std::string& output, bool force) {
+MergeReport merge_results(const std::vector<std::string>& parts, const std::string& output,
+                          bool force) {
   if (parts.empty()) throw InputError("merge needs at least one results file");
   if (!force && access(output.c_str(), F_OK) == 0)
     throw_input_error(output, 0, "", "output file exists; pass --force to replace it");
@@ -23,7 +24,8 @@ MergeReport merge_results(const std::vector<std::string>& parts, const std::stri
     const auto& first = contents.front().attrs;
     if (a.at("job_hash") != first.at("job_hash") || a.at("family") != first.at("family"))
       throw_input_error(p, 0, "job_hash",
-                        "comes from job " + a.at("job_hash") + ", " + parts.front() + " from " + first.at("job_hash"));
+                        "comes from job " + a.at("job_hash") + ", " + parts.front() + " from " +
+                            first.at("job_hash"));
   }
 
   // Provenance: the first part's job, every part's run described under /parts.
@@ -92,10 +94,15 @@ void print_merge_report(const MergeReport& r, std::ostream& out) {
     return s;
   };
   out << "merged " << r.points << " point(s)";
-  if (r.complete()) out << ": complete\n";
-  else out << ": INCOMPLETE\n";
-  if (!r.duplicates.empty()) out << "  " << r.duplicates.size() << " duplicate point(s), first copy kept: " << list(r.duplicates) << "\n";
-  if (!r.missing.empty()) out << "  " << r.missing.size() << " missing point(s): " << list(r.missing) << "\n";
+  if (r.complete())
+    out << ": complete\n";
+  else
+    out << ": INCOMPLETE\n";
+  if (!r.duplicates.empty())
+    out << "  " << r.duplicates.size()
+        << " duplicate point(s), first copy kept: " << list(r.duplicates) << "\n";
+  if (!r.missing.empty())
+    out << "  " << r.missing.size() << " missing point(s): " << list(r.missing) << "\n";
 }
 
 }  // namespace sethlab

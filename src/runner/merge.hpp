@@ -18,7 +18,8 @@ struct MergeReport {
 
 // Throws InputError for unreadable parts, parts of different jobs, or an existing output
 // without `force`. The merged file's status is "complete" or "incomplete".
-MergeReport merge_results(const std::vector<std::string>& parts, const std::string& output, bool force);
+MergeReport merge_results(const std::vector<std::string>& parts, const std::string& output,
+                          bool force);
 void print_merge_report(const MergeReport& report, std::ostream& out);
 
 }  // namespace sethlab

@@ -10,7 +10,8 @@ namespace sethlab {
 class Progress {
  public:
   Progress(bool enabled, std::vector<double> work);
-  void point_done(std::size_t index, const std::string& label, std::uint64_t candidates, double seconds);
+  void point_done(std::size_t index, const std::string& label, std::uint64_t candidates,
+                  double seconds);
   void finish();
 
  private:

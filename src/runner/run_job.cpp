@@ -42,8 +42,8 @@ ResumeState resume_state(const ResultsContents& existing) {
   for (const auto& p : existing.points) s.finished.insert(p.point);
   for (const auto& c : existing.chunks)
     if (!s.finished.count(c.point))
-      s.checkpoints[c.point].chunks.push_back(
-          {c.chunk, c.begin, c.end, c.candidates, c.preimages, c.first, c.rank, c.thread, c.seconds, c.started});
+      s.checkpoints[c.point].chunks.push_back({c.chunk, c.begin, c.end, c.candidates, c.preimages,
+                                               c.first, c.rank, c.thread, c.seconds, c.started});
   for (const auto& i : existing.interruptions)
     if (!s.finished.count(i.point)) s.checkpoints[i.point].seconds += i.seconds;
   return s;
@@ -65,11 +65,14 @@ int run_job(const RunOptions& options, Comm& comm) {
         throw InputError("--array-task must be in 0.." + std::to_string(options.array_count - 1));
       spec = load_job(options.job_path);
       const bool exists = access(options.output.c_str(), F_OK) == 0;
-      resume = options.mode == OutputMode::kResume || (options.mode == OutputMode::kResumeOrStart && exists);
-      if (resume && !exists) throw_input_error(options.output, 0, "", "nothing to resume: the file does not exist");
+      resume = options.mode == OutputMode::kResume ||
+               (options.mode == OutputMode::kResumeOrStart && exists);
+      if (resume && !exists)
+        throw_input_error(options.output, 0, "", "nothing to resume: the file does not exist");
       if (!resume && exists && !options.force)
-        throw_input_error(options.output, 0, "",
-                          "output file exists; pass --force to replace it or --resume to continue it");
+        throw_input_error(
+            options.output, 0, "",
+            "output file exists; pass --force to replace it or --resume to continue it");
     } catch (const InputError& e) {
       status = exit_status::kBadInput;
       message = e.what();
@@ -116,7 +119,8 @@ int run_job(const RunOptions& options, Comm& comm) {
       }
     } catch (const std::exception& e) {
       status = exit_status::kBadInput;
-      message = std::string(resume ? "cannot resume: " : "cannot create the results file: ") + e.what();
+      message =
+          std::string(resume ? "cannot resume: " : "cannot create the results file: ") + e.what();
     }
   }
   status = share_status(comm, status, message);
@@ -130,7 +134,8 @@ int run_job(const RunOptions& options, Comm& comm) {
   std::string todo;
   if (comm.is_root())
     for (const Point& p : all_points)
-      if ((!array || static_cast<int>(p.index % static_cast<std::uint64_t>(options.array_count)) == options.array_task) &&
+      if ((!array || static_cast<int>(p.index % static_cast<std::uint64_t>(options.array_count)) ==
+                         options.array_task) &&
           !state.finished.count(p.index))
         todo += std::to_string(p.index) + " ";
   comm.broadcast(todo);
@@ -141,8 +146,9 @@ int run_job(const RunOptions& options, Comm& comm) {
     while (in >> i) points.push_back(&all_points.at(i));
   }
   if (comm.is_root() && resume)
-    std::cerr << "sethlab: resuming " << options.output << ": " << state.finished.size() << " point(s) done, "
-              << points.size() << " to go (" << state.checkpoints.size() << " with finished chunks)\n";
+    std::cerr << "sethlab: resuming " << options.output << ": " << state.finished.size()
+              << " point(s) done, " << points.size() << " to go (" << state.checkpoints.size()
+              << " with finished chunks)\n";
 
   // 4. The points, one after another, each shared by all ranks.
   std::vector<double> work;
@@ -158,7 +164,8 @@ int run_job(const RunOptions& options, Comm& comm) {
       break;
     }
     // Buffered rows of quick points become visible before a much bigger point starts.
-    if (comm.is_root() && work[i] > 2 * previous_work && writer->has_buffered_rows()) writer->flush();
+    if (comm.is_root() && work[i] > 2 * previous_work && writer->has_buffered_rows())
+      writer->flush();
     previous_work = work[i];
     PointSummary summary;
     try {
@@ -174,18 +181,22 @@ int run_job(const RunOptions& options, Comm& comm) {
     // Failures and interruptions are known on rank 0 after the collective part of a point.
     status = share_status(comm, status, message);
     if (status != exit_status::kOk) break;
-    if (comm.is_root()) progress.point_done(i, point.describe(swept), summary.candidates, summary.seconds);
+    if (comm.is_root())
+      progress.point_done(i, point.describe(swept), summary.candidates, summary.seconds);
   }
   progress.finish();
 
   // 5. Close with the status every rank agreed on.
   if (comm.is_root()) {
-    const char* how = status == exit_status::kOk ? "complete"
-                      : status == exit_status::kInterrupted ? "interrupted" : "failed";
+    const char* how = status == exit_status::kOk            ? "complete"
+                      : status == exit_status::kInterrupted ? "interrupted"
+                                                            : "failed";
     writer->close(how);
     if (status == exit_status::kInterrupted) {
-      std::cerr << "sethlab: stopped by signal " << stop_signal() << " after a clean checkpoint; continue with\n"
-                << "  sethlab run " << options.job_path << " -o " << options.output << " --resume\n";
+      std::cerr << "sethlab: stopped by signal " << stop_signal()
+                << " after a clean checkpoint; continue with\n"
+                << "  sethlab run " << options.job_path << " -o " << options.output
+                << " --resume\n";
     } else if (status != exit_status::kOk) {
       std::cerr << "sethlab: " << message << "\n";
     } else if (!options.quiet) {

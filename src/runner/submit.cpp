@@ -21,13 +21,15 @@ extern char** environ;
 namespace sethlab {
 namespace fs = std::filesystem;
 
-std::string render_template(const std::string& text, const std::map<std::string, std::string>& values) {
+std::string render_template(const std::string& text,
+                            const std::map<std::string, std::string>& values) {
   std::string out = text;
   for (const auto& [key, value] : values) {
     if (value.find('\'') != std::string::npos || value.find('\n') != std::string::npos)
       throw InputError("value for " + key + " must not contain a quote or a newline: " + value);
     const std::string tag = "@" + key + "@";
-    for (auto pos = out.find(tag); pos != std::string::npos; pos = out.find(tag, pos + value.size()))
+    for (auto pos = out.find(tag); pos != std::string::npos;
+         pos = out.find(tag, pos + value.size()))
       out.replace(pos, tag.size(), value);
   }
   std::smatch left;
@@ -53,8 +55,9 @@ std::string run_sbatch(const std::string& script) {
   close(pipefd[1]);
   if (rc != 0) {
     close(pipefd[0]);
-    throw std::runtime_error("cannot run sbatch (is Slurm installed? slurm/local-cluster.sh start): " +
-                             std::string(std::strerror(rc)));
+    throw std::runtime_error(
+        "cannot run sbatch (is Slurm installed? slurm/local-cluster.sh start): " +
+        std::string(std::strerror(rc)));
   }
   std::string out;
   char buf[256];
@@ -63,7 +66,8 @@ std::string run_sbatch(const std::string& script) {
   close(pipefd[0]);
   int status = 0;
   waitpid(pid, &status, 0);
-  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) throw std::runtime_error("sbatch failed (see its message above)");
+  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+    throw std::runtime_error("sbatch failed (see its message above)");
   while (!out.empty() && (out.back() == '\n' || out.back() == ' ')) out.pop_back();
   return out.substr(0, out.find(';'));  // "id;cluster" on multi-cluster setups
 }
@@ -85,21 +89,27 @@ int submit_job(const SubmitOptions& o) {
   const JobSpec spec = load_job(o.job_path);
   const std::size_t points = expand_points(spec).size();
   if (o.array < 0 || (o.array > 0 && static_cast<std::size_t>(o.array) > points))
-    throw InputError("--array " + std::to_string(o.array) + ": the job has " + std::to_string(points) + " points");
+    throw InputError("--array " + std::to_string(o.array) + ": the job has " +
+                     std::to_string(points) + " points");
   if (!std::regex_match(o.time, std::regex(R"(^(\d+-)?\d+(:\d{1,2}){0,2}$)")))
-    throw InputError("--time '" + o.time + "' is not a Slurm time (minutes, HH:MM:SS or D-HH:MM:SS)");
+    throw InputError("--time '" + o.time +
+                     "' is not a Slurm time (minutes, HH:MM:SS or D-HH:MM:SS)");
   const fs::path output = fs::absolute(o.output).lexically_normal();
-  if (output.extension() != ".h5") throw InputError("-o " + o.output + ": the results file must end in .h5");
+  if (output.extension() != ".h5")
+    throw InputError("-o " + o.output + ": the results file must end in .h5");
   if (!fs::is_directory(output.parent_path()))
-    throw InputError("-o " + o.output + ": directory " + output.parent_path().string() + " does not exist");
+    throw InputError("-o " + o.output + ": directory " + output.parent_path().string() +
+                     " does not exist");
   auto exists = [&](const fs::path& p) { return fs::exists(p); };
   if (o.array == 0 && exists(output) && !o.resume)
     throw InputError(o.output + ": output file exists; pass --resume to continue it");
-  if (o.array == 0 && !exists(output) && o.resume) throw InputError(o.output + ": nothing to resume");
+  if (o.array == 0 && !exists(output) && o.resume)
+    throw InputError(o.output + ": nothing to resume");
   for (int t = 0; t < o.array; ++t) {
     fs::path part = output;
     part.replace_extension(".task" + std::to_string(t) + ".h5");
-    if (exists(part) && !o.resume) throw InputError(part.string() + ": output file exists; pass --resume to continue it");
+    if (exists(part) && !o.resume)
+      throw InputError(part.string() + ": output file exists; pass --resume to continue it");
   }
   std::ifstream in(o.template_path);
   if (!in) throw InputError(o.template_path + ": cannot read the batch script template");
@@ -142,9 +152,11 @@ int submit_job(const SubmitOptions& o) {
   if (o.array > 0) {
     std::cout << "  results: " << stem.string() << ".task<0.." << o.array - 1 << ">.h5\n"
               << "  logs:    " << stem.string() << "-" << id << "_<task>.log\n"
-              << "  then:    sethlab merge -o " << output.string() << " " << stem.string() << ".task*.h5\n";
+              << "  then:    sethlab merge -o " << output.string() << " " << stem.string()
+              << ".task*.h5\n";
   } else {
-    std::cout << "  results: " << output.string() << "\n  log:     " << stem.string() << "-" << id << ".log\n";
+    std::cout << "  results: " << output.string() << "\n  log:     " << stem.string() << "-" << id
+              << ".log\n";
   }
   return exit_status::kOk;
 }

@@ -17,7 +17,7 @@ struct SubmitOptions {
   std::string time = "01:00:00";
   std::string partition;
   std::string account;
-  int array = 0;  // K > 0: an array of K tasks, each a slice of the points into its own file
+  int array = 0;         // K > 0: an array of K tasks, each a slice of the points into its own file
   bool resume = false;   // the output exists and is continued
   bool dry_run = false;  // print the script, write and submit nothing
   std::string template_path;
@@ -30,6 +30,7 @@ int submit_job(const SubmitOptions& options);
 
 // Fills `@NAME@` placeholders; throws InputError for a value with a quote or newline and
 // std::runtime_error if a placeholder is left.
-std::string render_template(const std::string& text, const std::map<std::string, std::string>& values);
+std::string render_template(const std::string& text,
+                            const std::map<std::string, std::string>& values);
 
 }  // namespace sethlab

@@ -8,9 +8,12 @@
 
 namespace sethlab {
 
-int ChunkPlan::auto_chunk_bits(int n) { return std::clamp(n - 10, 0, 24); }
+int ChunkPlan::auto_chunk_bits(int n) {
+  return std::clamp(n - 10, 0, 24);
+}
 
-ChunkPlan::ChunkPlan(int n, int chunk_bits) : n_(n), b_(chunk_bits == 0 ? auto_chunk_bits(n) : chunk_bits) {
+ChunkPlan::ChunkPlan(int n, int chunk_bits)
+    : n_(n), b_(chunk_bits == 0 ? auto_chunk_bits(n) : chunk_bits) {
   if (n_ < 0 || n_ > kMaxLatentBits)
     throw std::invalid_argument("latent dimension " + std::to_string(n_) + " outside 0.." +
                                 std::to_string(kMaxLatentBits));

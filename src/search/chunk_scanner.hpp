@@ -20,9 +20,9 @@ namespace sethlab {
 enum class SearchMode { kDecide, kCount };
 
 struct ScanResult {
-  std::uint64_t candidates = 0;      // latents evaluated
-  std::uint64_t preimages = 0;       // preimages found in the range
-  std::uint64_t first = kNoLatent;   // smallest preimage found (the first, in scan order)
+  std::uint64_t candidates = 0;     // latents evaluated
+  std::uint64_t preimages = 0;      // preimages found in the range
+  std::uint64_t first = kNoLatent;  // smallest preimage found (the first, in scan order)
 };
 
 class ChunkScanner {

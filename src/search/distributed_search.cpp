@@ -72,13 +72,15 @@ SearchOutcome distributed_search(const InversionProblem& problem, const SearchOp
     skip.assign(plan.num_chunks(), false);
     for (const ChunkRecord& r : options.prior) {
       if (r.chunk >= plan.num_chunks() || skip[r.chunk])
-        throw std::runtime_error("checkpoint lists chunk " + std::to_string(r.chunk) + " twice or out of range");
+        throw std::runtime_error("checkpoint lists chunk " + std::to_string(r.chunk) +
+                                 " twice or out of range");
       skip[r.chunk] = true;
       prior.add(r);
     }
   }
-  const bool known = comm.is_root() && (prior.chunks == plan.num_chunks() ||
-                                        (options.mode == SearchMode::kDecide && prior.preimages > 0));
+  const bool known =
+      comm.is_root() && (prior.chunks == plan.num_chunks() ||
+                         (options.mode == SearchMode::kDecide && prior.preimages > 0));
   const bool search = comm.allreduce_max(known ? 0 : 1) == 1;
 
   // Records reach rank 0 from its own workers and from the dispatcher thread: one lock for all.
@@ -113,8 +115,9 @@ SearchOutcome distributed_search(const InversionProblem& problem, const SearchOp
           const ScanResult r = scanner->scan(range, options.mode, source->stop_flag());
           const double ended = since(t0);
           records.push_back({*id, range.begin, range.end, r.candidates, r.preimages, r.first,
-                             static_cast<std::uint32_t>(comm.rank()), static_cast<std::uint32_t>(tid),
-                             ended - started, options.prior_seconds + started});
+                             static_cast<std::uint32_t>(comm.rank()),
+                             static_cast<std::uint32_t>(tid), ended - started,
+                             options.prior_seconds + started});
           finished = &records.back();
           if (r.preimages > 0 && options.mode == SearchMode::kDecide) source->report_found();
         }
@@ -157,7 +160,8 @@ SearchOutcome distributed_search(const InversionProblem& problem, const SearchOp
   out.witness = options.mode == SearchMode::kCount ? total.smallest : total.earliest;
   out.first_seconds = total.earliest_seconds;
   // Unfinished and unanswered: only a stop signal ends a search that way.
-  out.interrupted = total.chunks < plan.num_chunks() && !(options.mode == SearchMode::kDecide && out.found);
+  out.interrupted =
+      total.chunks < plan.num_chunks() && !(options.mode == SearchMode::kDecide && out.found);
   return out;
 }
 

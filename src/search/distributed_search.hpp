@@ -31,9 +31,9 @@ struct SearchOutcome {
   // Count mode: the smallest preimage. Decide mode: the first found (earliest in time).
   std::uint64_t witness = kNoLatent;
   std::uint64_t preimages = 0;  // all preimages in count mode; those seen before stopping in decide
-  std::uint64_t candidates = 0; // over this and earlier runs
-  double seconds = 0;           // wall time over this and earlier runs
-  double first_seconds = -1;    // until the first preimage (end of its chunk); -1 if none
+  std::uint64_t candidates = 0;  // over this and earlier runs
+  double seconds = 0;            // wall time over this and earlier runs
+  double first_seconds = -1;     // until the first preimage (end of its chunk); -1 if none
   std::uint64_t num_chunks = 0;
   std::uint64_t chunks_done = 0;  // finished chunks, this and earlier runs
   bool interrupted = false;       // a stop signal ended it before the answer was known
