@@ -4,7 +4,9 @@
 #  1. `sethlab submit` of a small job: the HDF5 equals a local run of the same job;
 #  2. an array of 3 tasks, then `sethlab merge`: equals the local run, with no point missing;
 #  3. `scancel` of a running job in the middle of a point: the file is checkpointed
-#     ('interrupted'), `sethlab submit --resume` finishes it, and it equals an uninterrupted run.
+#     ('interrupted'), `sethlab submit --resume` finishes it, and it equals an uninterrupted run;
+#  4. the time-limit warning (SIGTERM to the batch shell) in the middle of a point: the job
+#     checkpoints, requeues itself and the requeued job resumes to the same results.
 # Usage: slurm_test.sh SOURCE_DIR SETHLAB_BIN
 set -euo pipefail
 src=$1
@@ -31,6 +33,23 @@ wait_job() {
     ((SECONDS < deadline)) || { echo "job $id still queued after 300 s" >&2; squeue; return 1; }
     sleep 0.5
   done
+}
+# Waits until point 1 of a results file has some chunks written but no row yet.
+wait_middle() {
+  /usr/bin/python3 - "$1" <<'PY'
+import sys, time, h5py
+deadline = time.time() + 120
+while time.time() < deadline:
+    try:
+        with h5py.File(sys.argv[1], "r", swmr=True) as f:
+            big = (f["chunks"]["point"][:] == 1).sum()
+            if big >= 50 and len(f["points"]) == 1:
+                sys.exit(0)
+    except (OSError, KeyError):
+        pass
+    time.sleep(0.1)
+sys.exit("the job never reached the middle of point 1")
+PY
 }
 job_id() { sed -n 's/^submitted job \([0-9]*\).*/\1/p'; }
 
@@ -78,20 +97,7 @@ JOB
 OMP_NUM_THREADS=1 "$bin" run "$dir/long.toml" -o "$dir/ref-long.h5" -q
 id=$("$bin" submit "$dir/long.toml" -o "$dir/long.h5" --ntasks-per-node 2 --name sethlab-test --time 10 | tee /dev/stderr | job_id)
 # Cancel once the big point has some chunks written but is not finished.
-/usr/bin/python3 - "$dir/long.h5" <<'PY'
-import sys, time, h5py
-deadline = time.time() + 120
-while time.time() < deadline:
-    try:
-        with h5py.File(sys.argv[1], "r", swmr=True) as f:
-            big = (f["chunks"]["point"][:] == 1).sum()
-            if big >= 50 and len(f["points"]) == 1:
-                sys.exit(0)
-    except (OSError, KeyError):
-        pass
-    time.sleep(0.1)
-sys.exit("the job never reached the middle of point 1")
-PY
+wait_middle "$dir/long.h5"
 scancel "$id"
 wait_job "$id"
 /usr/bin/python3 - "$dir/long.h5" <<'PY'
@@ -106,4 +112,25 @@ grep -q "srun exited with status 4" "$dir"/long-"$id".log
 id=$("$bin" submit "$dir/long.toml" -o "$dir/long.h5" --resume --ntasks-per-node 2 --name sethlab-test --time 10 | tee /dev/stderr | job_id)
 wait_job "$id"
 compare "$dir/ref-long.h5" "$dir/long.h5" "scancel + resume"
+
+echo "== 4. time-limit warning in the middle of a point: checkpoint, requeue, automatic resume"
+id=$("$bin" submit "$dir/long.toml" -o "$dir/warn.h5" --ntasks-per-node 2 --name sethlab-test --time 10 | tee /dev/stderr | job_id)
+wait_middle "$dir/warn.h5"
+scancel --batch --signal=TERM "$id"  # what --signal=B:TERM@120 delivers before a time limit
+deadline=$((SECONDS + 120))
+until scontrol show job "$id" | grep -q "Restarts=1"; do
+  ((SECONDS < deadline)) || { echo "job $id was not requeued"; scontrol show job "$id"; exit 1; }
+  sleep 0.5
+done
+# Slurm holds a requeued job for about two minutes; start it now.
+scontrol update jobid="$id" starttime=now
+wait_job "$id"
+grep -q "requeueing job" "$dir"/warn-"$id".log
+compare "$dir/ref-long.h5" "$dir/warn.h5" "warning + requeue + resume"
+/usr/bin/python3 - "$dir/warn.h5" <<'PY'
+import sys, h5py
+with h5py.File(sys.argv[1], "r") as f:
+    assert len(f["interruptions"]) == 1, len(f["interruptions"])
+    assert f.attrs["resumes"].count("ranks=2") == 1, f.attrs["resumes"]
+PY
 echo "slurm tests passed"
