@@ -68,28 +68,45 @@ SearchOutcome distributed_search(const InversionProblem& problem, const SearchOp
   // What earlier runs finished (rank 0). A point whose answer is already known is not searched.
   Tally prior;
   std::vector<bool> skip;
+  // Rank 0 decides: 0 search, 1 the answer is already known, 2 the checkpoint is inconsistent.
+  // Every rank learns the verdict before anyone throws, so nobody waits in a collective alone.
+  int verdict = 0;
+  std::string why;
   if (comm.is_root() && !options.prior.empty()) {
     skip.assign(plan.num_chunks(), false);
     for (const ChunkRecord& r : options.prior) {
-      if (r.chunk >= plan.num_chunks() || skip[r.chunk])
-        throw std::runtime_error("checkpoint lists chunk " + std::to_string(r.chunk) +
-                                 " twice or out of range");
+      if (r.chunk >= plan.num_chunks() || skip[r.chunk]) {
+        verdict = 2;
+        why = "checkpoint lists chunk " + std::to_string(r.chunk) + " twice or out of range";
+        break;
+      }
       skip[r.chunk] = true;
       prior.add(r);
     }
+    if (verdict == 0 && (prior.chunks == plan.num_chunks() ||
+                         (options.mode == SearchMode::kDecide && prior.preimages > 0)))
+      verdict = 1;
   }
-  const bool known =
-      comm.is_root() && (prior.chunks == plan.num_chunks() ||
-                         (options.mode == SearchMode::kDecide && prior.preimages > 0));
-  const bool search = comm.allreduce_max(known ? 0 : 1) == 1;
+  verdict = static_cast<int>(comm.allreduce_max(verdict));
+  if (verdict == 2)
+    throw std::runtime_error(comm.is_root() ? why : "rank 0 rejected the checkpoint");
+  const bool search = verdict == 0;
 
   // Records reach rank 0 from its own workers and from the dispatcher thread: one lock for all.
   std::mutex sink_mutex;
   std::vector<bool> delivered(comm.is_root() ? plan.num_chunks() : 0, false);
+  // A failing sink (say, the disk is full) must not take down the dispatcher thread: the first
+  // error is kept and rethrown on rank 0 once the search has ended cleanly on every rank.
+  std::exception_ptr sink_failure;
   auto sink = [&](const ChunkRecord& r) {
     std::lock_guard<std::mutex> lock(sink_mutex);
     delivered[r.chunk] = true;
-    if (options.on_chunk) options.on_chunk(r);
+    if (!options.on_chunk || sink_failure) return;
+    try {
+      options.on_chunk(r);
+    } catch (...) {
+      sink_failure = std::current_exception();
+    }
   };
 
   const auto t0 = Clock::now();
@@ -151,6 +168,7 @@ SearchOutcome distributed_search(const InversionProblem& problem, const SearchOp
       out.chunks.push_back(rec);
     }
   }
+  if (sink_failure) std::rethrow_exception(sink_failure);
   std::sort(out.chunks.begin(), out.chunks.end(),
             [](const ChunkRecord& a, const ChunkRecord& b) { return a.chunk < b.chunk; });
   out.candidates = total.candidates;
