@@ -14,6 +14,7 @@
 #include <fstream>
 #include <thread>
 
+#include "core/hash.hpp"
 #include "core/latent.hpp"
 #include "io/results_file.hpp"
 #include "problems/dimacs.hpp"
@@ -197,6 +198,80 @@ TEST(Cli, SigkillLeavesAReadableFile) {
     EXPECT_EQ(res.points[i].point, i);
     EXPECT_EQ(res.points[i].candidates, std::uint64_t{1} << 19);
   }
+}
+
+// While one process writes a results file, a second one can neither resume it nor replace it.
+TEST(Cli, ASecondWriterIsRefused) {
+  const std::string d = temp_dir("second");
+  write(d + "/job.toml",
+        "[job]\nfamily = \"inversion.exact\"\nrepeats = 100\n[source]\nn = 19\n"
+        "[search]\nmode = \"count\"\n[check]\nverify = false\n");
+  const std::string out = d + "/out.h5";
+  const pid_t pid = fork();
+  ASSERT_GE(pid, 0);
+  if (pid == 0) {
+    setenv("OMP_NUM_THREADS", "1", 1);
+    const int devnull = open("/dev/null", O_WRONLY);
+    dup2(devnull, STDOUT_FILENO);
+    dup2(devnull, STDERR_FILENO);
+    execl(SETHLAB_BIN, SETHLAB_BIN, "run", (d + "/job.toml").c_str(), "-o", out.c_str(), nullptr);
+    _exit(127);
+  }
+  std::size_t seen = 0;
+  for (int i = 0; i < 600 && seen < 1; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    try {
+      seen = read_results(out).points.size();
+    } catch (const std::exception&) {
+    }
+  }
+  ASSERT_GE(seen, 1u);
+  const Result resume = run("run " + d + "/job.toml -o " + out + " --resume");
+  const Result force = run("run " + d + "/job.toml -o " + out + " --force");
+  kill(pid, SIGKILL);
+  waitpid(pid, nullptr, 0);
+  EXPECT_EQ(resume.status, 2) << resume.output;
+  EXPECT_NE(resume.output.find("another sethlab process (pid " + std::to_string(pid) + ")"),
+            std::string::npos)
+      << resume.output;
+  EXPECT_EQ(force.status, 2) << force.output;
+  EXPECT_NE(force.output.find("is not replaced"), std::string::npos) << force.output;
+  // Once the writer is gone (even killed), the file resumes.
+  EXPECT_EQ(run("run " + d + "/job.toml -o " + out + " --resume -q --array-task 0 --array-count 1").status, 2)
+      << "another array slice than the file's is refused";
+}
+
+TEST(Cli, AFailedCrossCheckIsNotResumed) {
+  const std::string d = temp_dir("failed");
+  const std::string job = "[job]\nfamily = \"inversion.exact\"\n[source]\nn = 6\n";
+  write(d + "/job.toml", job);
+  Provenance p;
+  p.family = "inversion.exact";
+  p.job_text = job;
+  p.job_hash = hash_hex(job);
+  p.points_total = 1;
+  {
+    ResultsWriter w(d + "/out.h5", p, false);
+    PointRow row;
+    row.agree = 0;
+    w.add_point(row, 0.0);
+    w.close("failed");
+  }
+  const Result r = run("run " + d + "/job.toml -o " + d + "/out.h5 --resume");
+  EXPECT_EQ(r.status, 2) << r.output;
+  EXPECT_NE(r.output.find("failed its cross-check"), std::string::npos) << r.output;
+}
+
+TEST(Cli, GenerateNeverOverwrites) {
+  const std::string d = temp_dir("generate");
+  write(d + "/f.cnf", "keep");
+  EXPECT_EQ(run("generate -n 10 -o " + d + "/f.cnf").status, 2);
+  std::ifstream in(d + "/f.cnf");
+  std::string s;
+  in >> s;
+  EXPECT_EQ(s, "keep");
+  EXPECT_EQ(run("generate -n 10 -o " + d + "/f.cnf --force").status, 0);
+  EXPECT_EQ(read_dimacs_file(d + "/f.cnf").num_vars, 10);
 }
 
 TEST(Cli, VersionHelpAndKnobs) {

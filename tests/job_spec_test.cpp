@@ -75,6 +75,14 @@ TEST(JobSpec, SeedsDependOnParametersNotOnPosition) {
   EXPECT_NE(expand_points(parse_job(other_seed, "job.toml"))[0].seed, a[0].seed);
 }
 
+TEST(JobSpec, SearchAndCheckKnobsDoNotChangeInstances) {
+  const auto points = expand_points(parse_job(
+      "[job]\nfamily = \"inversion.exact\"\n[source]\nn = 10\n[search]\nmode = [\"count\", \"decide\"]\n",
+      "job.toml"));
+  ASSERT_EQ(points.size(), 2u);
+  EXPECT_EQ(points[0].seed, points[1].seed) << "count and decide search the same instance";
+}
+
 TEST(JobSpec, BadInputNamesFileLineKeyAndProblem) {
   expect_error("[job]\nfamily = \"inversion.exact\"\nsed = 1\n[source]\nn = 10\n", 3, "job.sed",
                "unknown key");

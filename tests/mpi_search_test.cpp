@@ -4,6 +4,9 @@
 // early return on the root alone would leave the other ranks waiting in the next collective.
 #include <gtest/gtest.h>
 
+#include <chrono>
+#include <thread>
+
 #include "comm/comm.hpp"
 #include "core/rng.hpp"
 #include "core/stop_signal.hpp"
@@ -111,6 +114,39 @@ TEST(MpiSearch, InterruptAndResumeAcrossRanks) {
   EXPECT_TRUE(again.chunks.empty()) << "a fully recorded point is not searched again";
   EXPECT_EQ(again.preimages, full.preimages);
   EXPECT_EQ(again.witness, full.witness);
+}
+
+// A solver that fails on rank 1 only: every rank must get an error, none may hang.
+class FailsOnRankOne final : public ChunkScanner {
+ public:
+  ScanResult scan(ChunkRange range, SearchMode, const std::atomic<bool>&) override {
+    if (world->rank() == 1) throw std::runtime_error("scanner failure on rank 1");
+    // Slow enough that rank 1 gets chunks before rank 0 has taken them all.
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    return {range.end - range.begin, 0, kNoLatent};
+  }
+};
+const Registrar<SolverInfo> kFailing(
+    "test-fails-on-rank-1",
+    {"test only", [](const InversionProblem&) { return std::make_unique<FailsOnRankOne>(); }});
+
+TEST(MpiSearch, AFailureOnOneRankFailsEveryRank) {
+  Rng rng(8);
+  const InversionProblem p = ksat_to_relu(random_ksat(14, 3, 50, rng));
+  SearchOptions opt;
+  opt.mode = SearchMode::kCount;
+  opt.solver = "test-fails-on-rank-1";
+  if (world->size() == 1) {
+    EXPECT_NO_THROW(distributed_search(p, opt, *world));
+    return;
+  }
+  EXPECT_THROW(distributed_search(p, opt, *world), std::runtime_error);
+  // The ranks are still in step: a normal search afterwards works.
+  opt.solver = "brute-force";
+  const SearchOutcome ok = distributed_search(p, opt, *world);
+  if (world->is_root()) {
+    EXPECT_EQ(ok.candidates, std::uint64_t{1} << 14);
+  }
 }
 
 }  // namespace

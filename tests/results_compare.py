@@ -33,6 +33,10 @@ def check_same(reference, path, label):
         key = (int(row["point"]), int(row["chunk"]))
         assert key not in pairs, f"{label}: chunk {key} recorded twice"
         pairs.add(key)
+    assert (pts["t_search"] > 0).all(), f"{label}: a point has no search time"
+    found = pts["found"] == 1
+    assert (pts["t_first"][found] <= pts["t_search"][found] + 1e-6).all(), f"{label}: t_first > t_search"
+    assert (pts["candidates"][count] == 2 ** pts["n"][count].astype(np.uint64)).all(), f"{label}: count mode missed latents"
     for p in pts:
         mine = chunks[chunks["point"] == p["point"]]
         assert int(mine["candidates"].sum()) == int(p["candidates"]), f"{label}: point {p['point']} chunk sum"

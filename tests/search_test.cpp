@@ -125,6 +125,38 @@ TEST(Search, InterruptedSearchResumesToTheSameAnswer) {
   }
 }
 
+// A chunk recorded as cut short (a worker failed mid-chunk) is searched again on resume; a chunk
+// that does not match the plan is refused.
+TEST(Search, PartialOrForeignCheckpointChunks) {
+  SerialComm comm;
+  Rng rng(21);
+  const InversionProblem p = ksat_to_relu(random_ksat(12, 3, 30, rng));
+  SearchOptions opt;
+  opt.mode = SearchMode::kCount;
+  opt.chunk_bits = 4;  // 256 chunks of 16
+  const SearchOutcome full = distributed_search(p, opt, comm);
+  ASSERT_GT(full.preimages, 0u);
+  SearchOptions resumed = opt;
+  resumed.prior = full.chunks;
+  for (auto& r : resumed.prior)
+    if (r.preimages > 0) {  // pretend these were cut short before their preimages
+      r.candidates = 3;
+      r.preimages = 0;
+      r.first = kNoLatent;
+    }
+  const SearchOutcome again = distributed_search(p, resumed, comm);
+  EXPECT_EQ(again.preimages, full.preimages);
+  EXPECT_EQ(again.witness, full.witness);
+  EXPECT_EQ(again.candidates, full.candidates);
+  SearchOptions foreign = opt;
+  foreign.prior = {full.chunks[5]};
+  foreign.prior[0].begin += 1;
+  EXPECT_THROW(distributed_search(p, foreign, comm), std::runtime_error);
+  SearchOptions twice = opt;
+  twice.prior = {full.chunks[5], full.chunks[5]};
+  EXPECT_THROW(distributed_search(p, twice, comm), std::runtime_error);
+}
+
 TEST(Search, UnknownSolverIsRejected) {
   Cnf cnf;
   cnf.num_vars = 3;

@@ -139,6 +139,8 @@ int main(int argc, char** argv) {
   gen_cmd->add_option("--seed", gen_seed, "seed");
   gen_cmd->add_flag("--planted", gen_planted, "plant a hidden satisfying assignment");
   gen_cmd->add_option("-o,--output", gen_out, "DIMACS file to write")->required();
+  bool gen_force = false;
+  gen_cmd->add_flag("--force", gen_force, "replace an existing file");
 
   try {
     app.parse(argc, argv);
@@ -185,6 +187,8 @@ int main(int argc, char** argv) {
     }
     if (*gen_cmd) {
       if (gen_k > gen_n) throw InputError("-k must not exceed -n");
+      if (!gen_force && std::filesystem::exists(gen_out))
+        throw InputError(gen_out + ": file exists; pass --force to replace it");
       Rng rng(gen_seed);
       const int m = clauses_for_ratio(gen_n, gen_ratio);
       if (gen_planted) {

@@ -19,7 +19,8 @@ void install_stop_handlers() {
   struct sigaction sa {};
   sa.sa_handler = on_stop_signal;
   sigemptyset(&sa.sa_mask);
-  sa.sa_flags = SA_RESTART;
+  // A second signal of the same kind takes the default action: Ctrl-C twice really stops.
+  sa.sa_flags = SA_RESTART | SA_RESETHAND;
   sigaction(SIGTERM, &sa, nullptr);
   sigaction(SIGINT, &sa, nullptr);
 }

@@ -208,6 +208,12 @@ class InversionExact final : public Family {
         } catch (const InputError& e) {
           spec.fail("source.files", e.what());
         }
+        const auto bits = std::get<std::int64_t>(spec.values.at("search.chunk_bits").front());
+        const int effective = bits == 0 ? ChunkPlan::auto_chunk_bits(cnf.num_vars) : static_cast<int>(bits);
+        if (cnf.num_vars - effective > 24)
+          spec.fail("search.chunk_bits", path + " has " + std::to_string(cnf.num_vars) +
+                                             " variables: set chunk_bits to at least " +
+                                             std::to_string(cnf.num_vars - 24));
         if (cnf.num_vars < 1 || cnf.num_vars > kMaxLatentBits)
           spec.fail("source.files", path + ": " + std::to_string(cnf.num_vars) +
                                         " variables; brute force supports 1.." +
@@ -236,17 +242,25 @@ class InversionExact final : public Family {
     row.repeat = point.repeat;
     row.seed = point.seed;
 
-    // Build on rank 0, then broadcast: every rank searches the very same instance.
+    // Build on rank 0, then broadcast: every rank searches the very same instance. The payload
+    // is tagged, so a failed build (a DIMACS file changed since validation) fails on every rank
+    // instead of leaving the others waiting.
     auto t = Clock::now();
     std::string bytes;
     Instance inst;
     if (comm.is_root()) {
-      inst = build(point, spec, generator, row);
-      bytes = to_bytes(inst);
+      try {
+        inst = build(point, spec, generator, row);
+        bytes = "I" + to_bytes(inst);
+      } catch (const std::exception& e) {
+        bytes = std::string("E") + e.what();
+      }
     }
     row.t_build = since(t);
     comm.broadcast(bytes);
-    if (!comm.is_root()) inst = from_bytes<Instance>(bytes);
+    if (bytes.empty() || bytes[0] != 'I')
+      throw std::runtime_error("building the instance failed on rank 0: " + bytes.substr(1));
+    if (!comm.is_root()) inst = from_bytes<Instance>(bytes.substr(1));
 
     t = Clock::now();
     const std::string reduction = point.get_string("search.reduction");
@@ -279,7 +293,7 @@ class InversionExact final : public Family {
       std::uint64_t candidates = 0;
       for (const auto& c : out.chunks) candidates += c.candidates;
       ctx.writer->add_interruption({point.index, out.seconds - opts.prior_seconds,
-                                    out.chunks.size(), candidates, stop_signal()});
+                                    out.chunks.size(), candidates, out.signal});
       return {candidates, out.seconds - opts.prior_seconds, true};
     }
 
@@ -321,6 +335,9 @@ class InversionExact final : public Family {
       problems += "the planted assignment is not a satisfying preimage; ";
     if (inst.planted && !out.found)
       problems += "no preimage found for a planted (satisfiable) instance; ";
+    if (opts.mode == SearchMode::kCount && out.candidates != std::uint64_t{1} << n)
+      problems += "count mode evaluated " + std::to_string(out.candidates) + " latents, not 2^" +
+                  std::to_string(n) + "; ";
     if (opts.mode == SearchMode::kCount && n <= point.get_int("check.direct_count_max_n")) {
       const std::uint64_t direct = count_models_directly(inst.cnf);
       if (direct != out.preimages)
@@ -329,7 +346,16 @@ class InversionExact final : public Family {
     }
     set_field(row.check_solver, "none", "check_solver");
     if (point.get_bool("check.verify")) {
-      const SatAnswer sat = solve_with_external(inst.cnf, point.get_string("check.solver"));
+      SatAnswer sat;
+      try {
+        sat = solve_with_external(inst.cnf, point.get_string("check.solver"));
+      } catch (const std::exception&) {
+        // The stop signal reached the solver too (Slurm signals every process of the step):
+        // an interruption, not a failure. The chunks are recorded; a resume redoes the check.
+        if (!stop_requested()) throw;
+        ctx.writer->add_interruption({point.index, 0.0, 0, 0, stop_signal()});
+        return {0, 0, true};
+      }
       set_field(row.check_solver, sat.solver, "check_solver");
       row.check_sat = sat.satisfiable ? 1 : 0;
       row.t_check = sat.seconds;

@@ -73,10 +73,14 @@ ResultsWriter::ResultsWriter(const std::string& path, const Provenance& p, bool 
   if (!force && access(path.c_str(), F_OK) == 0)
     throw_input_error(path, 0, "",
                       "output file exists; pass --force to replace it or --resume to continue it");
+  if (const long pid = FileLock::holder(path); pid > 0)
+    throw_input_error(path, 0, "", "another sethlab process (pid " + std::to_string(pid) +
+                                       ") is writing this file; it is not replaced");
   h5::Handle fapl = latest_format_fapl();
   file_ = h5::Handle(
       H5Fcreate(path.c_str(), force ? H5F_ACC_TRUNC : H5F_ACC_EXCL, H5P_DEFAULT, fapl.get()),
       "create " + path);
+  lock_ = FileLock(path);
   const hid_t f = file_.get();
   h5::write_attr(f, "schema", std::string("sethlab-results"));
   h5::write_attr(f, "schema_version", std::int64_t{kResultsSchemaVersion});
@@ -144,6 +148,7 @@ std::unique_ptr<ResultsWriter> ResultsWriter::reopen(const std::string& path,
                           std::to_string(current.array_task) + " of " +
                           std::to_string(current.array_count));
   std::unique_ptr<ResultsWriter> w(new ResultsWriter(path, policy));
+  w->lock_ = FileLock(path);  // after reading the file: see io/file_lock.hpp
   w->file_ = open_for_update(path);
   const hid_t f = w->file_.get();
   // The original provenance stays; each resume is logged (time, ranks, threads, hosts).
@@ -205,13 +210,15 @@ void ResultsWriter::add_interruption(const InterruptionRow& row) {
 void ResultsWriter::flush() {
   // Chunks first: a point row is only visible once its chunks are, so a reader (or a resume)
   // never sees a finished point without its work records.
+  // Each buffer is emptied as soon as it is written, so a failure halfway (disk full) never
+  // writes the same rows twice when the file is closed afterwards.
   h5::append_rows(*chunks_, chunk_buffer_);
-  h5::append_rows(*interruptions_, interruption_buffer_);
-  h5::append_rows(*points_, point_buffer_);
-  h5::check_status(H5Fflush(file_.get(), H5F_SCOPE_GLOBAL), "flush " + path_);
   chunk_buffer_.clear();
+  h5::append_rows(*interruptions_, interruption_buffer_);
   interruption_buffer_.clear();
+  h5::append_rows(*points_, point_buffer_);
   point_buffer_.clear();
+  h5::check_status(H5Fflush(file_.get(), H5F_SCOPE_GLOBAL), "flush " + path_);
   last_flush_ = std::chrono::steady_clock::now();
 }
 

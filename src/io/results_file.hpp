@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "io/file_lock.hpp"
 #include "io/h5.hpp"
 #include "io/results_rows.hpp"
 #include "io/table.hpp"
@@ -86,6 +87,7 @@ class ResultsWriter {
   std::vector<InterruptionRow> interruption_buffer_;
   std::chrono::steady_clock::time_point last_flush_;
   bool closed_ = false;
+  FileLock lock_;  // held while this process writes the file
 };
 
 struct ResultsContents {

@@ -1,5 +1,7 @@
 #include "problems/dimacs.hpp"
 
+#include <unistd.h>
+
 #include <cerrno>
 #include <charconv>
 #include <cstdio>
@@ -114,16 +116,24 @@ void write_dimacs(std::ostream& out, const Cnf& cnf, const std::string& comment)
 }
 
 void write_dimacs_file(const std::string& path, const Cnf& cnf, const std::string& comment) {
-  const std::string tmp = path + ".tmp";
+  // A fresh temporary name beside the target (never an existing file), then an atomic rename.
+  std::string tmp = path + ".XXXXXX";
+  const int fd = mkstemp(tmp.data());
+  if (fd < 0) throw std::runtime_error(path + ": cannot create a temporary file: " + std::strerror(errno));
+  close(fd);
   {
     std::ofstream out(tmp, std::ios::trunc);
-    if (!out) throw std::runtime_error(tmp + ": cannot write: " + std::strerror(errno));
     write_dimacs(out, cnf, comment);
     out.flush();
-    if (!out) throw std::runtime_error(tmp + ": write failed");
+    if (!out) {
+      std::remove(tmp.c_str());
+      throw std::runtime_error(tmp + ": write failed");
+    }
   }
-  if (std::rename(tmp.c_str(), path.c_str()) != 0)
+  if (std::rename(tmp.c_str(), path.c_str()) != 0) {
+    std::remove(tmp.c_str());
     throw std::runtime_error(path + ": cannot rename: " + std::strerror(errno));
+  }
 }
 
 }  // namespace sethlab

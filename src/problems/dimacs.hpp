@@ -13,7 +13,8 @@ namespace sethlab {
 Cnf read_dimacs(std::istream& in, const std::string& source_name);
 Cnf read_dimacs_file(const std::string& path);
 void write_dimacs(std::ostream& out, const Cnf& cnf, const std::string& comment = "");
-// Writes atomically (temporary file, then rename) so a crash never leaves half a file.
+// Writes atomically (temporary file, then rename) so a crash never leaves half a file. It
+// replaces `path` if it exists: callers that must not overwrite check first.
 void write_dimacs_file(const std::string& path, const Cnf& cnf, const std::string& comment = "");
 
 }  // namespace sethlab

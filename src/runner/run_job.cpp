@@ -3,6 +3,7 @@
 #include <omp.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <iostream>
 #include <map>
@@ -37,15 +38,23 @@ struct ResumeState {
   std::map<std::uint64_t, PointCheckpoint> checkpoints;
 };
 
+// The time of earlier attempts at a point: the interrupted attempts' recorded wall time, or, if
+// an attempt was killed (no record), at least the end of the latest chunk it wrote.
 ResumeState resume_state(const ResultsContents& existing) {
   ResumeState s;
   for (const auto& p : existing.points) s.finished.insert(p.point);
-  for (const auto& c : existing.chunks)
-    if (!s.finished.count(c.point))
-      s.checkpoints[c.point].chunks.push_back({c.chunk, c.begin, c.end, c.candidates, c.preimages,
-                                               c.first, c.rank, c.thread, c.seconds, c.started});
+  for (const auto& c : existing.chunks) {
+    if (s.finished.count(c.point)) continue;
+    PointCheckpoint& cp = s.checkpoints[c.point];
+    cp.chunks.push_back({c.chunk, c.begin, c.end, c.candidates, c.preimages, c.first, c.rank,
+                         c.thread, c.seconds, c.started});
+    cp.seconds = std::max(cp.seconds, c.started + c.seconds);
+  }
+  std::map<std::uint64_t, double> interrupted;
   for (const auto& i : existing.interruptions)
-    if (!s.finished.count(i.point)) s.checkpoints[i.point].seconds += i.seconds;
+    if (!s.finished.count(i.point)) interrupted[i.point] += i.seconds;
+  for (const auto& [point, seconds] : interrupted)
+    s.checkpoints[point].seconds = std::max(s.checkpoints[point].seconds, seconds);
   return s;
 }
 
@@ -111,6 +120,12 @@ int run_job(const RunOptions& options, Comm& comm) {
   if (comm.is_root()) {
     try {
       if (resume) {
+        // A run stopped by a failed cross-check is not continued as if nothing happened.
+        for (const auto& p : read_results(options.output).points)
+          if (p.agree == 0)
+            throw_input_error(options.output, 0, "agree",
+                              "point " + std::to_string(p.point) +
+                                  " failed its cross-check; this file cannot be resumed");
         ResultsContents existing;
         writer = ResultsWriter::reopen(options.output, prov, existing);
         state = resume_state(existing);

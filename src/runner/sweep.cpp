@@ -26,7 +26,9 @@ std::vector<Point> expand_points(const JobSpec& spec) {
     for (std::size_t i = 0; i < keys.size(); ++i) {
       const Value& v = spec.values.at(keys[i])[digit[i]];
       base.params[keys[i]] = v;
-      if (keys[i] != "job.seed" && keys[i] != "job.repeats" && keys[i] != "job.name") {
+      // Only what defines the instance feeds its seed: points that differ in how they are
+      // searched or checked (mode, solver, ...) get the same instances, so they pair up.
+      if (keys[i].rfind("source.", 0) == 0) {
         h.add_bytes(keys[i]);
         h.add_bytes("=");
         h.add_bytes(value_to_string(v));

@@ -1,8 +1,8 @@
 #pragma once
 // Expands a job into points: the cartesian product of every knob's values (knob table order, the
 // last knob varying fastest), then the repeats. A point's seed comes from the job seed, the point's
-// parameter values and the repeat, so it does not depend on ranks, threads, array slicing, or on
-// which other values a sweep lists.
+// [source] values and the repeat, so it does not depend on ranks, threads, array slicing, on which
+// other values a sweep lists, or on how the point is searched and checked.
 #include <vector>
 
 #include "runner/family.hpp"

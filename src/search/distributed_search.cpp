@@ -8,6 +8,8 @@
 #include <mutex>
 #include <stdexcept>
 
+#include "core/stop_signal.hpp"
+
 namespace sethlab {
 namespace {
 
@@ -75,9 +77,19 @@ SearchOutcome distributed_search(const InversionProblem& problem, const SearchOp
   if (comm.is_root() && !options.prior.empty()) {
     skip.assign(plan.num_chunks(), false);
     for (const ChunkRecord& r : options.prior) {
-      if (r.chunk >= plan.num_chunks() || skip[r.chunk]) {
+      if (r.chunk >= plan.num_chunks() || r.begin != plan.range(r.chunk).begin ||
+          r.end != plan.range(r.chunk).end) {
         verdict = 2;
-        why = "checkpoint lists chunk " + std::to_string(r.chunk) + " twice or out of range";
+        why = "checkpoint chunk " + std::to_string(r.chunk) + " does not match the chunk plan";
+        break;
+      }
+      // A chunk cut short (a worker failed, or decide mode stopped it) is done only if it found a
+      // preimage in decide mode; otherwise it is searched again.
+      const bool whole = r.candidates == r.end - r.begin;
+      if (!whole && !(options.mode == SearchMode::kDecide && r.preimages > 0)) continue;
+      if (skip[r.chunk]) {
+        verdict = 2;
+        why = "checkpoint lists chunk " + std::to_string(r.chunk) + " twice";
         break;
       }
       skip[r.chunk] = true;
@@ -97,13 +109,18 @@ SearchOutcome distributed_search(const InversionProblem& problem, const SearchOp
   std::vector<bool> delivered(comm.is_root() ? plan.num_chunks() : 0, false);
   // A failing sink (say, the disk is full) must not take down the dispatcher thread: the first
   // error is kept and rethrown on rank 0 once the search has ended cleanly on every rank.
+  // Only rank 0 knows how long earlier attempts took: it shifts `started` as records arrive.
+  auto shifted = [&](ChunkRecord r) {
+    r.started += options.prior_seconds;
+    return r;
+  };
   std::exception_ptr sink_failure;
   auto sink = [&](const ChunkRecord& r) {
     std::lock_guard<std::mutex> lock(sink_mutex);
     delivered[r.chunk] = true;
     if (!options.on_chunk || sink_failure) return;
     try {
-      options.on_chunk(r);
+      options.on_chunk(shifted(r));
     } catch (...) {
       sink_failure = std::current_exception();
     }
@@ -133,8 +150,7 @@ SearchOutcome distributed_search(const InversionProblem& problem, const SearchOp
           const double ended = since(t0);
           records.push_back({*id, range.begin, range.end, r.candidates, r.preimages, r.first,
                              static_cast<std::uint32_t>(comm.rank()),
-                             static_cast<std::uint32_t>(tid), ended - started,
-                             options.prior_seconds + started});
+                             static_cast<std::uint32_t>(tid), ended - started, started});
           finished = &records.back();
           if (r.preimages > 0 && options.mode == SearchMode::kDecide) source->report_found();
         }
@@ -145,7 +161,11 @@ SearchOutcome distributed_search(const InversionProblem& problem, const SearchOp
       }
     }
     source->finish();
-    if (failure) std::rethrow_exception(failure);
+    // A failure on one rank fails the search on every rank, so no rank waits alone below.
+    if (comm.allreduce_max(failure ? 1 : 0) != 0) {
+      if (failure) std::rethrow_exception(failure);
+      throw std::runtime_error("the search failed on another rank");
+    }
   }
 
   // Every record goes to rank 0; the ones the sink has not seen yet (finished after a rank's
@@ -153,7 +173,7 @@ SearchOutcome distributed_search(const InversionProblem& problem, const SearchOp
   std::string payload;
   for (const auto& recs : per_thread)
     for (const auto& rec : recs) append_pod(payload, rec);
-  comm.barrier();
+  out.signal = static_cast<int>(comm.allreduce_max(stop_signal()));
   out.seconds = options.prior_seconds + since(t0);
   const std::vector<std::string> parts = comm.gather(payload);
   if (!comm.is_root()) return out;
@@ -162,8 +182,9 @@ SearchOutcome distributed_search(const InversionProblem& problem, const SearchOp
   for (const std::string& part : parts) {
     std::size_t off = 0;
     while (off < part.size()) {
-      const auto rec = read_pod<ChunkRecord>(part, off);
-      if (!delivered[rec.chunk]) sink(rec);
+      const auto raw = read_pod<ChunkRecord>(part, off);
+      if (!delivered[raw.chunk]) sink(raw);
+      const ChunkRecord rec = shifted(raw);
       total.add(rec);
       out.chunks.push_back(rec);
     }

@@ -37,6 +37,7 @@ struct SearchOutcome {
   std::uint64_t num_chunks = 0;
   std::uint64_t chunks_done = 0;  // finished chunks, this and earlier runs
   bool interrupted = false;       // a stop signal ended it before the answer was known
+  int signal = 0;                 // the stop signal, on whichever rank it arrived
   int ranks = 1;
   int threads = 1;
   std::vector<ChunkRecord> chunks;  // rank 0: the chunks this run finished, sorted by id
