@@ -32,6 +32,19 @@ void gemm_nn(std::size_t m, std::size_t n, std::size_t k, double alpha, const do
               i(ldb), beta, c, i(ldc));
 }
 
+void gemm_tn(std::size_t m, std::size_t n, std::size_t k, float alpha, const float* a,
+             std::size_t lda, const float* b, std::size_t ldb, float beta, float* c,
+             std::size_t ldc) {
+  cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, i(m), i(n), i(k), alpha, a, i(lda), b,
+              i(ldb), beta, c, i(ldc));
+}
+void gemm_tn(std::size_t m, std::size_t n, std::size_t k, double alpha, const double* a,
+             std::size_t lda, const double* b, std::size_t ldb, double beta, double* c,
+             std::size_t ldc) {
+  cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, i(m), i(n), i(k), alpha, a, i(lda), b,
+              i(ldb), beta, c, i(ldc));
+}
+
 BlasSingleThreaded::BlasSingleThreaded() : saved_(openblas_get_num_threads()) {
   openblas_set_num_threads(1);
 }

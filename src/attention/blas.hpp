@@ -44,3 +44,13 @@ class BlasSingleThreaded {
 void set_blas_threads(int threads);
 
 }  // namespace sethlab::attention
+
+namespace sethlab::attention {
+// C = alpha * A^T * B + beta * C; A is k x m, B is k x n, C is m x n.
+void gemm_tn(std::size_t m, std::size_t n, std::size_t k, float alpha, const float* a,
+             std::size_t lda, const float* b, std::size_t ldb, float beta, float* c,
+             std::size_t ldc);
+void gemm_tn(std::size_t m, std::size_t n, std::size_t k, double alpha, const double* a,
+             std::size_t lda, const double* b, std::size_t ldb, double beta, double* c,
+             std::size_t ldc);
+}  // namespace sethlab::attention

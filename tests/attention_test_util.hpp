@@ -1,0 +1,36 @@
+#pragma once
+// Shared helpers of the attention tests: seeded random matrices and error measures.
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <random>
+
+#include "attention/matrix.hpp"
+
+namespace sethlab::attention::testing {
+
+template <class T>
+Matrix<T> random_matrix(std::size_t rows, std::size_t cols, double magnitude, std::uint64_t seed) {
+  std::mt19937_64 gen(seed);
+  std::uniform_real_distribution<double> u(-magnitude, magnitude);
+  Matrix<T> m(rows, cols);
+  for (std::size_t i = 0; i < rows; ++i)
+    for (std::size_t j = 0; j < cols; ++j) m(i, j) = static_cast<T>(u(gen));
+  return m;
+}
+
+// max |a - b| / max(max |b|, tiny): the error relative to the reference's largest entry.
+template <class T, class U>
+double relative_error(const Matrix<T>& a, const Matrix<U>& b) {
+  double diff = 0.0, scale = 0.0;
+  for (std::size_t i = 0; i < b.rows(); ++i)
+    for (std::size_t j = 0; j < b.cols(); ++j) {
+      const double x = static_cast<double>(a(i, j)), y = static_cast<double>(b(i, j));
+      if (!std::isfinite(x)) return INFINITY;
+      diff = std::max(diff, std::fabs(x - y));
+      scale = std::max(scale, std::fabs(y));
+    }
+  return diff / std::max(scale, 1e-300);
+}
+
+}  // namespace sethlab::attention::testing
