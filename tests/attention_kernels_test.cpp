@@ -5,11 +5,13 @@
 #include <omp.h>
 
 #include <cmath>
+#include <limits>
 #include <stdexcept>
 #include <string>
 #include <vector>
 
 #include "attention/kernel.hpp"
+#include "attention/vector_loops.hpp"
 #include "attention_test_util.hpp"
 
 namespace sethlab::attention {
@@ -222,6 +224,40 @@ TEST(AttentionKernels, RegistryListsKernels) {
   EXPECT_EQ(default_kernel(Mechanism::kTaylorSoftmax), "taylor");
   EXPECT_EQ(parse_mechanism("rbf"), Mechanism::kRbf);
   EXPECT_THROW(parse_mechanism("linear"), std::invalid_argument);
+}
+
+}  // namespace
+}  // namespace sethlab::attention
+
+namespace sethlab::attention {
+namespace {
+
+// The vectorised exponential of the online softmax against std::exp: within 2 ulp on its range,
+// exactly 1 at 0, and 0 for -inf and below the range.
+template <class T>
+void vector_exp_is_accurate(T low) {
+  const std::size_t n = 200001;
+  std::vector<T> x(n), y(n);
+  for (std::size_t i = 0; i < n; ++i) x[i] = low * static_cast<T>(i) / static_cast<T>(n - 1);
+  vector_exp(x.data(), n, y.data());
+  double worst = 0.0;
+  for (std::size_t i = 0; i < n; ++i) {
+    const double want = std::exp(static_cast<double>(x[i]));
+    worst = std::max(worst, std::fabs(y[i] - want) / want);
+  }
+  EXPECT_LE(worst, 2 * std::numeric_limits<T>::epsilon()) << "worst relative error " << worst;
+  const T special[] = {T(0), -std::numeric_limits<T>::infinity(), low * T(1.5), T(-1e30)};
+  T out[4];
+  vector_exp(special, 4, out);
+  EXPECT_EQ(out[0], T(1));
+  EXPECT_EQ(out[1], T(0));
+  EXPECT_EQ(out[2], T(0));
+  EXPECT_EQ(out[3], T(0));
+}
+
+TEST(AttentionKernels, VectorExpIsAccurate) {
+  vector_exp_is_accurate<float>(-86.9f);
+  vector_exp_is_accurate<double>(-707.9);
 }
 
 }  // namespace

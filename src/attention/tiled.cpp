@@ -13,8 +13,8 @@
 //
 // Two inner-product engines, the same tiling:
 //   tiled-blas   S = Q_t K_t^T and acc += P V_t with cblas gemm (OpenBLAS, one thread per caller)
-//   tiled-loops  hand-written loops over a transposed key tile, written so the compiler
-//                vectorises them (16 score accumulators per query row kept in registers)
+//   tiled-loops  hand-written loops over a transposed key tile (vector_loops.hpp), written so
+//                the compiler vectorises them, with clones for AVX-512, AVX2 and SSE2
 // The sliding window visits only the key tiles that meet the window of some row of the query
 // tile (O(n w d) work) and masks scores outside |i - j| <= w/2 with -inf.
 #include <algorithm>
@@ -27,6 +27,7 @@
 #include "attention/kernel.hpp"
 #include "attention/parallel_errors.hpp"
 #include "attention/row_output.hpp"
+#include "attention/vector_loops.hpp"
 
 namespace sethlab::attention {
 namespace {
@@ -45,46 +46,6 @@ void dots_blas(MatrixView<const T> qt, MatrixView<const T> kt_rows, T alpha, T* 
                std::size_t lds) {
   gemm_nt(qt.rows, kt_rows.rows, qt.cols, alpha, qt.data, qt.stride, kt_rows.data,
           kt_rows.stride, T(0), s, lds);
-}
-
-// The loops engine. kt is the key tile transposed (d x ldk): row c holds coordinate c of every
-// key, so the innermost loop runs over keys with unit stride. kSquaredDistance selects
-// sum (q_c - k_c)^2 instead of sum q_c k_c.
-template <class T, bool kSquaredDistance>
-void scores_loops(MatrixView<const T> qt, const T* kt, std::size_t ldk, std::size_t cols, T alpha,
-                  T* s, std::size_t lds) {
-  constexpr std::size_t kBlock = 16;
-  const std::size_t d = qt.cols;
-  for (std::size_t r = 0; r < qt.rows; ++r) {
-    const T* qr = qt.row(r);
-    T* sr = s + r * lds;
-    std::size_t j = 0;
-    for (; j + kBlock <= cols; j += kBlock) {
-      T a[kBlock] = {};
-      for (std::size_t c = 0; c < d; ++c) {
-        const T qc = qr[c];
-        const T* kp = kt + c * ldk + j;
-#pragma omp simd
-        for (std::size_t jj = 0; jj < kBlock; ++jj) {
-          if constexpr (kSquaredDistance) {
-            const T diff = qc - kp[jj];
-            a[jj] += diff * diff;
-          } else {
-            a[jj] += qc * kp[jj];
-          }
-        }
-      }
-      for (std::size_t jj = 0; jj < kBlock; ++jj) sr[j + jj] = alpha * a[jj];
-    }
-    for (; j < cols; ++j) {
-      T a = 0;
-      for (std::size_t c = 0; c < d; ++c) {
-        const T diff = kSquaredDistance ? qr[c] - kt[c * ldk + j] : qr[c] * kt[c * ldk + j];
-        a += kSquaredDistance ? diff * diff : diff;
-      }
-      sr[j] = alpha * a;
-    }
-  }
 }
 
 template <class T>
@@ -150,10 +111,8 @@ void tiled(const AttentionSpec& spec, MatrixView<const T> q, MatrixView<const T>
         } else {
           for (std::size_t j = 0; j < cols; ++j)
             for (std::size_t c = 0; c < d; ++c) w.kt[c * bk + j] = ktile(j, c);
-          if (rbf)
-            scores_loops<T, true>(qt, w.kt.data(), bk, cols, -factor, s, bk);
-          else
-            scores_loops<T, false>(qt, w.kt.data(), bk, cols, factor, s, bk);
+          tile_scores_loops(qt.data, qt.stride, rows, w.kt.data(), bk, cols, d,
+                            rbf ? -factor : factor, rbf, s, bk);
         }
         // 2. window mask, online maximum and sum; s becomes the weights e^{s - m'}
         for (std::size_t r = 0; r < rows; ++r) {
@@ -165,19 +124,13 @@ void tiled(const AttentionSpec& spec, MatrixView<const T> q, MatrixView<const T>
               if (gap > half || -gap > half) sr[j] = kMasked;
             }
           }
-          T tile_max = kMasked;
-          for (std::size_t j = 0; j < cols; ++j) tile_max = std::max(tile_max, sr[j]);
-          const T m_new = std::max(w.m[r], tile_max);
+          const T m_new = std::max(w.m[r], row_max(sr, cols));
           if (m_new == kMasked) {  // nothing of this row in this tile
             std::fill(sr, sr + cols, T(0));
             continue;
           }
           const T rescale = std::exp(w.m[r] - m_new);  // 0 on the first tile with a score
-          T sum = 0;
-          for (std::size_t j = 0; j < cols; ++j) {
-            sr[j] = std::exp(sr[j] - m_new);
-            sum += sr[j];
-          }
+          const T sum = exp_shifted(sr, cols, m_new);
           w.l[r] = w.l[r] * rescale + sum;
           if (rescale != T(1)) {
             T* ar = w.acc.data() + r * dv;
@@ -189,17 +142,7 @@ void tiled(const AttentionSpec& spec, MatrixView<const T> q, MatrixView<const T>
         if constexpr (kBlas) {
           gemm_nn(rows, dv, cols, T(1), s, bk, v.row(j0), v.stride, T(1), w.acc.data(), dv);
         } else {
-          for (std::size_t r = 0; r < rows; ++r) {
-            T* ar = w.acc.data() + r * dv;
-            const T* sr = s + r * bk;
-            for (std::size_t j = 0; j < cols; ++j) {
-              const T p = sr[j];
-              if (p == T(0)) continue;
-              const T* vj = v.row(j0 + j);
-#pragma omp simd
-              for (std::size_t c = 0; c < dv; ++c) ar[c] += p * vj[c];
-            }
-          }
+          tile_accumulate_loops(s, bk, rows, cols, v.row(j0), v.stride, dv, w.acc.data(), dv);
         }
       }
       // 4. output rows
