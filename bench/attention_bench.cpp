@@ -2,7 +2,9 @@
 //   1. softmax at d = d_v = 64: tiled-blas, tiled-loops, the reference, and plain sgemm of the
 //      same shapes (S = Q K^T, then Y = S V, OpenBLAS on all threads) as the practical peak;
 //      n = 1024, 4096 for all, 16384 for the tiled kernels only. Flops counted: 4 n^2 d
-//      (2 n^2 d for Q K^T, 2 n^2 d_v for P V; exponentials and rescaling not counted).
+//      (2 n^2 d for Q K^T, 2 n^2 d_v for P V; exponentials and rescaling not counted). The
+//      unfused sgemm pair writes and rereads the n x n score matrix, so at n = 4096 (64 MiB) it
+//      is memory-bound; a square 1024^3 sgemm is printed too as the compute peak.
 //   2. a tile-size sweep of both tiled engines at n = 4096;
 //   3. Taylor-softmax p = 2 (kernel `taylor`) against exact softmax (kernel `tiled`) at
 //      d = d_v = 16, n = 2^5 .. 2^16, and the crossover n where Taylor becomes faster.
@@ -80,6 +82,15 @@ int main(int argc, char** argv) {
     });
     line("sgemm (QK^T, SV)", n, d, peak[t], 4.0 * double(n) * double(n) * double(d), peak[t]);
   }
+  {  // what OpenBLAS reaches on a cache-friendly square product: the machine's practical peak
+    const std::size_t m = 1024;
+    const auto a = random_matrix(m, m, 7), b = random_matrix(m, m, 8);
+    Matrix<float> c(m, m);
+    const double t = best_seconds(
+        5, [&] { gemm_nn(m, m, m, 1.0f, a.data(), m, b.data(), m, 0.0f, c.data(), m); });
+    std::printf("attention_bench: sgemm square 1024^3 (peak) time=%10.5f s  GFLOP/s=%7.2f\n", t,
+                2.0 * double(m) * double(m) * double(m) / t * 1e-9);
+  }
   std::this_thread::sleep_for(std::chrono::seconds(1));
   for (std::size_t t = 0; t < 3; ++t) {
     const std::size_t n = sizes[t];
@@ -89,14 +100,17 @@ int main(int argc, char** argv) {
     const double flops = 4.0 * double(n) * double(n) * double(d);
     const int reps = n <= 1024 ? 10 : n <= 4096 ? 3 : 1;
     AttentionSpec spec;
-    const double blas = best_seconds(reps, [&] { attend<float>("tiled-blas", spec, q, k, v, y.view()); });
+    const double blas =
+        best_seconds(reps, [&] { attend<float>("tiled-blas", spec, q, k, v, y.view()); });
     line("softmax tiled-blas", n, d, blas, flops, peak[t]);
-    const double loops = best_seconds(reps, [&] { attend<float>("tiled-loops", spec, q, k, v, y.view()); });
+    const double loops =
+        best_seconds(reps, [&] { attend<float>("tiled-loops", spec, q, k, v, y.view()); });
     char ratio[64];
     std::snprintf(ratio, sizeof ratio, "  loops/blas=%5.2f", loops / blas);
     line("softmax tiled-loops", n, d, loops, flops, peak[t], ratio);
     if (n <= 4096) {
-      const double ref = best_seconds(1, [&] { attend<float>("reference", spec, q, k, v, y.view()); });
+      const double ref =
+          best_seconds(1, [&] { attend<float>("reference", spec, q, k, v, y.view()); });
       std::snprintf(ratio, sizeof ratio, "  reference/blas=%6.1f", ref / blas);
       line("softmax reference", n, d, ref, flops, peak[t], ratio);
     }
@@ -108,8 +122,12 @@ int main(int argc, char** argv) {
     const auto q = random_matrix(n, d, 1), k = random_matrix(n, d, 2), v = random_matrix(n, d, 3);
     Matrix<float> y(n, d);
     const double flops = 4.0 * double(n) * double(n) * double(d);
-    for (auto [tq, tk] : {std::pair<std::size_t, std::size_t>{32, 64}, {64, 128}, {64, 256},
-                          {128, 128}, {128, 256}, {256, 512}}) {
+    for (auto [tq, tk] : {std::pair<std::size_t, std::size_t>{32, 64},
+                          {64, 128},
+                          {64, 256},
+                          {128, 128},
+                          {128, 256},
+                          {256, 512}}) {
       AttentionSpec spec;
       spec.tile_queries = tq;
       spec.tile_keys = tk;
@@ -127,7 +145,8 @@ int main(int argc, char** argv) {
   std::size_t crossover = 0;
   // below 2^10 only to locate the crossover if it lies there
   for (std::size_t n = 32; n <= (quick ? 4096u : 65536u); n *= 2) {
-    const auto q = random_matrix(n, dt, 4), k = random_matrix(n, dt, 5), v = random_matrix(n, dt, 6);
+    const auto q = random_matrix(n, dt, 4), k = random_matrix(n, dt, 5),
+               v = random_matrix(n, dt, 6);
     Matrix<float> y(n, dt);
     AttentionSpec exact;
     AttentionSpec taylor;
@@ -135,17 +154,22 @@ int main(int argc, char** argv) {
     taylor.taylor_order = 2;
     const int reps = n <= 1024 ? 20 : n <= 16384 ? 3 : 1;
     const double te = best_seconds(reps, [&] { attend<float>("tiled", exact, q, k, v, y.view()); });
-    const double tt = best_seconds(reps, [&] { attend<float>("taylor", taylor, q, k, v, y.view()); });
-    std::printf("attention_bench: d=16 n=%6zu softmax(tiled)=%10.5f s  taylor(p=2)=%10.5f s  "
-                "softmax/taylor=%8.2f\n",
-                n, te, tt, te / tt);
+    const double tt =
+        best_seconds(reps, [&] { attend<float>("taylor", taylor, q, k, v, y.view()); });
+    std::printf(
+        "attention_bench: d=16 n=%6zu softmax(tiled)=%10.5f s  taylor(p=2)=%10.5f s  "
+        "softmax/taylor=%8.2f\n",
+        n, te, tt, te / tt);
     std::fflush(stdout);
     if (crossover == 0 && tt < te) crossover = n;
   }
   if (crossover != 0)
-    std::printf("attention_bench: taylor p=2 faster than exact softmax at d=16 from n=%zu on "
-                "(powers of two measured)\n", crossover);
+    std::printf(
+        "attention_bench: taylor p=2 faster than exact softmax at d=16 from n=%zu on "
+        "(powers of two measured)\n",
+        crossover);
   else
-    std::printf("attention_bench: taylor p=2 never faster than exact softmax in the measured range\n");
+    std::printf(
+        "attention_bench: taylor p=2 never faster than exact softmax in the measured range\n");
   return 0;
 }

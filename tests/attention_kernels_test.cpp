@@ -184,8 +184,8 @@ TEST(AttentionKernels, UnnormalisedOverflowIsReported) {
     for (std::size_t i = 0; i < 20; ++i) {
       EXPECT_GT(scale[i], 709.0);  // really beyond double's range
       for (std::size_t c = 0; c < 3; ++c)
-        worst = std::max(worst, std::fabs(got(i, c) * std::exp(scale[i] - ref_scale[i]) -
-                                          ref(i, c)));
+        worst =
+            std::max(worst, std::fabs(got(i, c) * std::exp(scale[i] - ref_scale[i]) - ref(i, c)));
     }
     EXPECT_LE(worst, 1e-9) << kernel;
   }

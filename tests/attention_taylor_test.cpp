@@ -101,15 +101,20 @@ void taylor_matches_direct(double tol) {
         spec.tile_keys = cs.tile + 3;
         // custom: positive and shifted so even odd orders keep the row sums positive
         if (custom)
-          for (long z = 0; z <= cs.p; ++z) spec.taylor_coefficients.push_back(z == 0 ? 4.0 : 0.5 / (z + 1));
+          for (long z = 0; z <= cs.p; ++z)
+            spec.taylor_coefficients.push_back(z == 0 ? 4.0 : 0.5 / (z + 1));
         const Matrix<T> direct = attend<T>("reference", spec, q, k, v);
         const Matrix<T> fast = attend<T>("taylor", spec, q, k, v);
         EXPECT_LE(relative_error(fast, direct), tol);
       }
 }
 
-TEST(TaylorAttention, MatchesDirectPolynomialDouble) { taylor_matches_direct<double>(1e-12); }
-TEST(TaylorAttention, MatchesDirectPolynomialFloat) { taylor_matches_direct<float>(2e-5); }
+TEST(TaylorAttention, MatchesDirectPolynomialDouble) {
+  taylor_matches_direct<double>(1e-12);
+}
+TEST(TaylorAttention, MatchesDirectPolynomialFloat) {
+  taylor_matches_direct<float>(2e-5);
+}
 
 // p = 0: every score is c_0, so taylor-softmax averages V (and taylor sums it).
 TEST(TaylorAttention, OrderZeroAveragesValues) {
@@ -152,7 +157,8 @@ TEST(TaylorAttention, ApproachesSoftmaxAsOrderGrows) {
     for (std::size_t i = 0; i < n; ++i)
       for (std::size_t c = 0; c < 3; ++c) err = std::max(err, std::fabs(y(i, c) - softmax(i, c)));
     EXPECT_LT(err, previous) << "p " << p;
-    const double eta = std::exp(r_max) * std::pow(r_max, double(p + 1)) / std::tgamma(double(p + 2));
+    const double eta =
+        std::exp(r_max) * std::pow(r_max, double(p + 1)) / std::tgamma(double(p + 2));
     if (eta < 1) {
       EXPECT_LE(err, 2 * eta / (1 - eta) * v_max) << "p " << p << " R " << r_max;
     }

@@ -4,7 +4,9 @@
 
 namespace sethlab::attention {
 namespace {
-int i(std::size_t x) { return static_cast<int>(x); }
+int i(std::size_t x) {
+  return static_cast<int>(x);
+}
 }  // namespace
 
 void gemm_nt(std::size_t m, std::size_t n, std::size_t k, float alpha, const float* a,
@@ -48,8 +50,12 @@ void gemm_tn(std::size_t m, std::size_t n, std::size_t k, double alpha, const do
 BlasSingleThreaded::BlasSingleThreaded() : saved_(openblas_get_num_threads()) {
   openblas_set_num_threads(1);
 }
-BlasSingleThreaded::~BlasSingleThreaded() { openblas_set_num_threads(saved_); }
+BlasSingleThreaded::~BlasSingleThreaded() {
+  openblas_set_num_threads(saved_);
+}
 
-void set_blas_threads(int threads) { openblas_set_num_threads(threads); }
+void set_blas_threads(int threads) {
+  openblas_set_num_threads(threads);
+}
 
 }  // namespace sethlab::attention

@@ -11,7 +11,9 @@ bool KernelInfo::supports(Mechanism m) const {
   return std::find(mechanisms.begin(), mechanisms.end(), m) != mechanisms.end();
 }
 
-std::string default_kernel(Mechanism m) { return is_taylor(m) ? "taylor" : "tiled"; }
+std::string default_kernel(Mechanism m) {
+  return is_taylor(m) ? "taylor" : "tiled";
+}
 
 template <class T>
 void attend(const std::string& kernel, const AttentionSpec& spec, MatrixView<const T> q,
@@ -43,8 +45,8 @@ template void attend<float>(const std::string&, const AttentionSpec&, MatrixView
                             MatrixView<const float>, MatrixView<const float>, MatrixView<float>,
                             double*);
 template void attend<double>(const std::string&, const AttentionSpec&, MatrixView<const double>,
-                             MatrixView<const double>, MatrixView<const double>,
-                             MatrixView<double>, double*);
+                             MatrixView<const double>, MatrixView<const double>, MatrixView<double>,
+                             double*);
 template Matrix<float> attend<float>(const std::string&, const AttentionSpec&,
                                      MatrixView<const float>, MatrixView<const float>,
                                      MatrixView<const float>, std::vector<double>*);

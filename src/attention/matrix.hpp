@@ -21,8 +21,8 @@ struct MatrixView {
       : data(d), rows(r), cols(c), stride(s) {}
   // A view of mutable data converts to a view of const data.
   template <class U>
-    requires std::is_same_v<const U, T>
-  MatrixView(const MatrixView<U>& o)  // NOLINT(google-explicit-constructor)
+  requires std::is_same_v<const U, T> MatrixView(
+      const MatrixView<U>& o)  // NOLINT(google-explicit-constructor)
       : data(o.data), rows(o.rows), cols(o.cols), stride(o.stride) {}
 
   T* row(std::size_t i) const { return data + i * stride; }

@@ -22,12 +22,13 @@ void write_unnormalised_row(T* y, const A* acc, std::size_t dv, double m, double
   for (std::size_t c = 0; c < dv; ++c) {
     const double a = static_cast<double>(acc[c]);
     // e^{m + log|a|} rather than e^m * a: e^m alone may overflow while the product does not.
-    const T out = a == 0.0 ? T(0) : static_cast<T>(std::copysign(std::exp(m + std::log(std::fabs(a))), a));
+    const T out =
+        a == 0.0 ? T(0) : static_cast<T>(std::copysign(std::exp(m + std::log(std::fabs(a))), a));
     if (!std::isfinite(out))
-      throw std::overflow_error(
-          "attention: output row " + std::to_string(row) + " overflows " +
-          (sizeof(T) == 4 ? "float" : "double") + " (entries about e^" + std::to_string(m) +
-          "); pass a log_scale output to get Y = e^log_scale * Yhat");
+      throw std::overflow_error("attention: output row " + std::to_string(row) + " overflows " +
+                                (sizeof(T) == 4 ? "float" : "double") + " (entries about e^" +
+                                std::to_string(m) +
+                                "); pass a log_scale output to get Y = e^log_scale * Yhat");
     y[c] = out;
   }
 }

@@ -37,7 +37,9 @@ bool is_normalised(Mechanism m) {
   return m == Mechanism::kSoftmax || m == Mechanism::kWindow || m == Mechanism::kTaylorSoftmax;
 }
 
-bool is_taylor(Mechanism m) { return m == Mechanism::kTaylor || m == Mechanism::kTaylorSoftmax; }
+bool is_taylor(Mechanism m) {
+  return m == Mechanism::kTaylor || m == Mechanism::kTaylorSoftmax;
+}
 
 double dot_factor(const AttentionSpec& spec, std::size_t d) {
   const double scale = spec.scale != 0.0 ? spec.scale : 1.0 / std::sqrt(static_cast<double>(d));

@@ -45,18 +45,19 @@ void taylor(const AttentionSpec& spec, MatrixView<const T> q, MatrixView<const T
   {
     std::vector<T> my_kv(nf * dv, T(0)), my_ksum(nf, T(0)), khat(bk * nf);
 #pragma omp for schedule(static)
-    for (std::size_t j0 = 0; j0 < nk; j0 += bk) errors.capture([&] {
-      const std::size_t rows = std::min(bk, nk - j0);
-      for (std::size_t r = 0; r < rows; ++r) {
-        T* kr = khat.data() + r * nf;
-        features.evaluate(k.row(j0 + r), kr);
-        for (std::size_t f = 0; f < nf; ++f) {
-          kr[f] *= key_weight[f];
-          my_ksum[f] += kr[f];
+    for (std::size_t j0 = 0; j0 < nk; j0 += bk)
+      errors.capture([&] {
+        const std::size_t rows = std::min(bk, nk - j0);
+        for (std::size_t r = 0; r < rows; ++r) {
+          T* kr = khat.data() + r * nf;
+          features.evaluate(k.row(j0 + r), kr);
+          for (std::size_t f = 0; f < nf; ++f) {
+            kr[f] *= key_weight[f];
+            my_ksum[f] += kr[f];
+          }
         }
-      }
-      gemm_tn(nf, dv, rows, T(1), khat.data(), nf, v.row(j0), v.stride, T(1), my_kv.data(), dv);
-    });
+        gemm_tn(nf, dv, rows, T(1), khat.data(), nf, v.row(j0), v.stride, T(1), my_kv.data(), dv);
+      });
 #pragma omp critical(sethlab_taylor_reduce)
     {
       for (std::size_t x = 0; x < kv.size(); ++x) kv[x] += my_kv[x];
@@ -70,27 +71,29 @@ void taylor(const AttentionSpec& spec, MatrixView<const T> q, MatrixView<const T
   {
     std::vector<T> qhat(bq * nf), scaled(d);
 #pragma omp for schedule(static)
-    for (std::size_t i0 = 0; i0 < nq; i0 += bq) errors.capture([&] {
-      const std::size_t rows = std::min(bq, nq - i0);
-      for (std::size_t r = 0; r < rows; ++r) {
-        for (std::size_t c = 0; c < d; ++c) scaled[c] = factor * q(i0 + r, c);
-        features.evaluate(scaled.data(), qhat.data() + r * nf);
-      }
-      gemm_nn(rows, dv, nf, T(1), qhat.data(), nf, kv.data(), dv, T(0), y.row(i0), y.stride);
-      for (std::size_t r = 0; r < rows; ++r) {
-        if (log_scale != nullptr) log_scale[i0 + r] = 0.0;
-        if (!normalise) continue;
-        const T* qr = qhat.data() + r * nf;
-        T den = 0;
-        for (std::size_t f = 0; f < nf; ++f) den += qr[f] * ksum[f];
-        if (!(den > T(0)))
-          throw std::domain_error("attention taylor (taylor-softmax): row " +
-                                  std::to_string(i0 + r) + " has polynomial score sum " +
-                                  std::to_string(den) + " <= 0 (odd order p with negative scores?)");
-        T* yr = y.row(i0 + r);
-        for (std::size_t c = 0; c < dv; ++c) yr[c] /= den;
-      }
-    });
+    for (std::size_t i0 = 0; i0 < nq; i0 += bq)
+      errors.capture([&] {
+        const std::size_t rows = std::min(bq, nq - i0);
+        for (std::size_t r = 0; r < rows; ++r) {
+          for (std::size_t c = 0; c < d; ++c) scaled[c] = factor * q(i0 + r, c);
+          features.evaluate(scaled.data(), qhat.data() + r * nf);
+        }
+        gemm_nn(rows, dv, nf, T(1), qhat.data(), nf, kv.data(), dv, T(0), y.row(i0), y.stride);
+        for (std::size_t r = 0; r < rows; ++r) {
+          if (log_scale != nullptr) log_scale[i0 + r] = 0.0;
+          if (!normalise) continue;
+          const T* qr = qhat.data() + r * nf;
+          T den = 0;
+          for (std::size_t f = 0; f < nf; ++f) den += qr[f] * ksum[f];
+          if (!(den > T(0)))
+            throw std::domain_error("attention taylor (taylor-softmax): row " +
+                                    std::to_string(i0 + r) + " has polynomial score sum " +
+                                    std::to_string(den) +
+                                    " <= 0 (odd order p with negative scores?)");
+          T* yr = y.row(i0 + r);
+          for (std::size_t c = 0; c < dv; ++c) yr[c] /= den;
+        }
+      });
   }
   errors.rethrow();
 }

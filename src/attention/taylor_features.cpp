@@ -9,10 +9,11 @@ std::size_t symmetric_feature_count(std::size_t d, std::size_t p) {
   // C(d + z - 1, z) from C(d + z - 2, z - 1) * (d + z - 1) / z, exact in integers at each step.
   std::size_t total = 1, term = 1;
   for (std::size_t z = 1; z <= p; ++z) {
-    const double next = static_cast<double>(term) * static_cast<double>(d + z - 1) / static_cast<double>(z);
+    const double next =
+        static_cast<double>(term) * static_cast<double>(d + z - 1) / static_cast<double>(z);
     if (next + static_cast<double>(total) > static_cast<double>(kMaxFeatures))
-      throw std::invalid_argument("Taylor attention: d = " + std::to_string(d) + ", p = " +
-                                  std::to_string(p) + " need more than " +
+      throw std::invalid_argument("Taylor attention: d = " + std::to_string(d) +
+                                  ", p = " + std::to_string(p) + " need more than " +
                                   std::to_string(kMaxFeatures) + " features");
     term = term * (d + z - 1) / z;
     total += term;

@@ -44,8 +44,8 @@ struct Workspace {
 template <class T>
 void dots_blas(MatrixView<const T> qt, MatrixView<const T> kt_rows, T alpha, T* s,
                std::size_t lds) {
-  gemm_nt(qt.rows, kt_rows.rows, qt.cols, alpha, qt.data, qt.stride, kt_rows.data,
-          kt_rows.stride, T(0), s, lds);
+  gemm_nt(qt.rows, kt_rows.rows, qt.cols, alpha, qt.data, qt.stride, kt_rows.data, kt_rows.stride,
+          T(0), s, lds);
 }
 
 template <class T>
@@ -63,8 +63,8 @@ void tiled(const AttentionSpec& spec, MatrixView<const T> q, MatrixView<const T>
   const std::size_t bq = std::min(spec.tile_queries, nq), bk = std::min(spec.tile_keys, nk);
   const Mechanism mech = spec.mechanism;
   const bool rbf = mech == Mechanism::kRbf, window = mech == Mechanism::kWindow;
-  const T factor = static_cast<T>(mech == Mechanism::kSoftmax || window ? dot_factor(spec, d)
-                                                                        : spec.c);
+  const T factor =
+      static_cast<T>(mech == Mechanism::kSoftmax || window ? dot_factor(spec, d) : spec.c);
   const long half = spec.window / 2;
   const std::size_t tiles = (nq + bq - 1) / bq;
   constexpr T kMasked = -std::numeric_limits<T>::infinity();
@@ -77,87 +77,88 @@ void tiled(const AttentionSpec& spec, MatrixView<const T> q, MatrixView<const T>
   {
     Workspace<T> w(bq, bk, d, dv);
 #pragma omp for schedule(dynamic)
-    for (std::size_t t = 0; t < tiles; ++t) errors.capture([&] {
-      const std::size_t i0 = t * bq, rows = std::min(bq, nq - i0);
-      const MatrixView<const T> qt = q.row_block(i0, rows);
-      std::fill(w.m.begin(), w.m.end(), kMasked);
-      std::fill(w.l.begin(), w.l.end(), T(0));
-      std::fill(w.acc.begin(), w.acc.end(), T(0));
-      std::size_t key_lo = 0, key_hi = nk;
-      if (window) {
-        const long lo = static_cast<long>(i0) - half;
-        const long hi = static_cast<long>(i0 + rows - 1) + half + 1;
-        key_lo = lo < 0 ? 0 : static_cast<std::size_t>(lo);
-        key_hi = std::min(nk, static_cast<std::size_t>(hi));
-      }
-      if (rbf && kBlas)
-        for (std::size_t r = 0; r < rows; ++r) w.qn[r] = squared_norm(qt.row(r), d);
+    for (std::size_t t = 0; t < tiles; ++t)
+      errors.capture([&] {
+        const std::size_t i0 = t * bq, rows = std::min(bq, nq - i0);
+        const MatrixView<const T> qt = q.row_block(i0, rows);
+        std::fill(w.m.begin(), w.m.end(), kMasked);
+        std::fill(w.l.begin(), w.l.end(), T(0));
+        std::fill(w.acc.begin(), w.acc.end(), T(0));
+        std::size_t key_lo = 0, key_hi = nk;
+        if (window) {
+          const long lo = static_cast<long>(i0) - half;
+          const long hi = static_cast<long>(i0 + rows - 1) + half + 1;
+          key_lo = lo < 0 ? 0 : static_cast<std::size_t>(lo);
+          key_hi = std::min(nk, static_cast<std::size_t>(hi));
+        }
+        if (rbf && kBlas)
+          for (std::size_t r = 0; r < rows; ++r) w.qn[r] = squared_norm(qt.row(r), d);
 
-      for (std::size_t j0 = key_lo; j0 < key_hi; j0 += bk) {
-        const std::size_t cols = std::min(bk, key_hi - j0);
-        const MatrixView<const T> ktile = k.row_block(j0, cols);
-        T* s = w.s.data();
-        // 1. scores s = f(q_i, k_j)
-        if constexpr (kBlas) {
-          dots_blas(qt, ktile, rbf ? T(2) * factor : factor, s, bk);
-          if (rbf) {  // -c ||q - k||^2 = 2c q.k - c |q|^2 - c |k|^2, never above 0 for c >= 0
-            for (std::size_t j = 0; j < cols; ++j) w.kn[j] = squared_norm(ktile.row(j), d);
-            for (std::size_t r = 0; r < rows; ++r)
-              for (std::size_t j = 0; j < cols; ++j) {
-                const T x = s[r * bk + j] - factor * (w.qn[r] + w.kn[j]);
-                s[r * bk + j] = factor >= 0 ? std::min(x, T(0)) : x;
-              }
-          }
-        } else {
-          for (std::size_t j = 0; j < cols; ++j)
-            for (std::size_t c = 0; c < d; ++c) w.kt[c * bk + j] = ktile(j, c);
-          tile_scores_loops(qt.data, qt.stride, rows, w.kt.data(), bk, cols, d,
-                            rbf ? -factor : factor, rbf, s, bk);
-        }
-        // 2. window mask, online maximum and sum; s becomes the weights e^{s - m'}
-        for (std::size_t r = 0; r < rows; ++r) {
-          T* sr = s + r * bk;
-          if (window) {
-            const long gi = static_cast<long>(i0 + r);
-            for (std::size_t j = 0; j < cols; ++j) {
-              const long gap = gi - static_cast<long>(j0 + j);
-              if (gap > half || -gap > half) sr[j] = kMasked;
+        for (std::size_t j0 = key_lo; j0 < key_hi; j0 += bk) {
+          const std::size_t cols = std::min(bk, key_hi - j0);
+          const MatrixView<const T> ktile = k.row_block(j0, cols);
+          T* s = w.s.data();
+          // 1. scores s = f(q_i, k_j)
+          if constexpr (kBlas) {
+            dots_blas(qt, ktile, rbf ? T(2) * factor : factor, s, bk);
+            if (rbf) {  // -c ||q - k||^2 = 2c q.k - c |q|^2 - c |k|^2, never above 0 for c >= 0
+              for (std::size_t j = 0; j < cols; ++j) w.kn[j] = squared_norm(ktile.row(j), d);
+              for (std::size_t r = 0; r < rows; ++r)
+                for (std::size_t j = 0; j < cols; ++j) {
+                  const T x = s[r * bk + j] - factor * (w.qn[r] + w.kn[j]);
+                  s[r * bk + j] = factor >= 0 ? std::min(x, T(0)) : x;
+                }
             }
+          } else {
+            for (std::size_t j = 0; j < cols; ++j)
+              for (std::size_t c = 0; c < d; ++c) w.kt[c * bk + j] = ktile(j, c);
+            tile_scores_loops(qt.data, qt.stride, rows, w.kt.data(), bk, cols, d,
+                              rbf ? -factor : factor, rbf, s, bk);
           }
-          const T m_new = std::max(w.m[r], row_max(sr, cols));
-          if (m_new == kMasked) {  // nothing of this row in this tile
-            std::fill(sr, sr + cols, T(0));
-            continue;
+          // 2. window mask, online maximum and sum; s becomes the weights e^{s - m'}
+          for (std::size_t r = 0; r < rows; ++r) {
+            T* sr = s + r * bk;
+            if (window) {
+              const long gi = static_cast<long>(i0 + r);
+              for (std::size_t j = 0; j < cols; ++j) {
+                const long gap = gi - static_cast<long>(j0 + j);
+                if (gap > half || -gap > half) sr[j] = kMasked;
+              }
+            }
+            const T m_new = std::max(w.m[r], row_max(sr, cols));
+            if (m_new == kMasked) {  // nothing of this row in this tile
+              std::fill(sr, sr + cols, T(0));
+              continue;
+            }
+            const T rescale = std::exp(w.m[r] - m_new);  // 0 on the first tile with a score
+            const T sum = exp_shifted(sr, cols, m_new);
+            w.l[r] = w.l[r] * rescale + sum;
+            if (rescale != T(1)) {
+              T* ar = w.acc.data() + r * dv;
+              for (std::size_t c = 0; c < dv; ++c) ar[c] *= rescale;
+            }
+            w.m[r] = m_new;
           }
-          const T rescale = std::exp(w.m[r] - m_new);  // 0 on the first tile with a score
-          const T sum = exp_shifted(sr, cols, m_new);
-          w.l[r] = w.l[r] * rescale + sum;
-          if (rescale != T(1)) {
-            T* ar = w.acc.data() + r * dv;
-            for (std::size_t c = 0; c < dv; ++c) ar[c] *= rescale;
+          // 3. acc += P V_t
+          if constexpr (kBlas) {
+            gemm_nn(rows, dv, cols, T(1), s, bk, v.row(j0), v.stride, T(1), w.acc.data(), dv);
+          } else {
+            tile_accumulate_loops(s, bk, rows, cols, v.row(j0), v.stride, dv, w.acc.data(), dv);
           }
-          w.m[r] = m_new;
         }
-        // 3. acc += P V_t
-        if constexpr (kBlas) {
-          gemm_nn(rows, dv, cols, T(1), s, bk, v.row(j0), v.stride, T(1), w.acc.data(), dv);
-        } else {
-          tile_accumulate_loops(s, bk, rows, cols, v.row(j0), v.stride, dv, w.acc.data(), dv);
+        // 4. output rows
+        for (std::size_t r = 0; r < rows; ++r) {
+          const T* ar = w.acc.data() + r * dv;
+          T* yr = y.row(i0 + r);
+          if (is_normalised(mech)) {
+            const T inv = T(1) / w.l[r];
+            for (std::size_t c = 0; c < dv; ++c) yr[c] = ar[c] * inv;
+            if (log_scale != nullptr) log_scale[i0 + r] = 0.0;
+          } else {
+            write_unnormalised_row(yr, ar, dv, static_cast<double>(w.m[r]), log_scale, i0 + r);
+          }
         }
-      }
-      // 4. output rows
-      for (std::size_t r = 0; r < rows; ++r) {
-        const T* ar = w.acc.data() + r * dv;
-        T* yr = y.row(i0 + r);
-        if (is_normalised(mech)) {
-          const T inv = T(1) / w.l[r];
-          for (std::size_t c = 0; c < dv; ++c) yr[c] = ar[c] * inv;
-          if (log_scale != nullptr) log_scale[i0 + r] = 0.0;
-        } else {
-          write_unnormalised_row(yr, ar, dv, static_cast<double>(w.m[r]), log_scale, i0 + r);
-        }
-      }
-    });
+      });
   }
   errors.rethrow();
 }
@@ -172,9 +173,10 @@ const Registrar<KernelInfo> kLoopsKernel(
     "tiled-loops", KernelInfo{"query x key tiles, online softmax, hand-written vector loops",
                               kExact, &tiled<float, false>, &tiled<double, false>});
 // The default: BLAS measured faster (bench/attention_bench.cpp; numbers in the README section).
-const Registrar<KernelInfo> kDefaultKernel(
-    "tiled", KernelInfo{"the faster tiled engine (tiled-blas)", kExact, &tiled<float, true>,
-                        &tiled<double, true>});
+const Registrar<KernelInfo> kDefaultKernel("tiled",
+                                           KernelInfo{"the faster tiled engine (tiled-blas)",
+                                                      kExact, &tiled<float, true>,
+                                                      &tiled<double, true>});
 
 }  // namespace
 }  // namespace sethlab::attention

@@ -23,16 +23,17 @@ void validate(const std::string& where, const AttentionSpec& spec, const Shapes&
   if (s.q_cols == 0) fail(where, "head dimension d = 0 (Q is " + dims(s.q_rows, s.q_cols) + ")");
   if (s.v_cols == 0) fail(where, "value dimension d_v = 0 (V is " + dims(s.v_rows, s.v_cols) + ")");
   if (s.q_cols != s.k_cols)
-    fail(where, "Q and K differ in head dimension: Q is " + dims(s.q_rows, s.q_cols) +
-                    ", K is " + dims(s.k_rows, s.k_cols));
+    fail(where, "Q and K differ in head dimension: Q is " + dims(s.q_rows, s.q_cols) + ", K is " +
+                    dims(s.k_rows, s.k_cols));
   if (s.k_rows != s.v_rows)
     fail(where, "K and V differ in rows: K is " + dims(s.k_rows, s.k_cols) + ", V is " +
                     dims(s.v_rows, s.v_cols));
   if (s.y_rows != s.q_rows || s.y_cols != s.v_cols)
-    fail(where, "output Y is " + dims(s.y_rows, s.y_cols) + ", expected " +
-                    dims(s.q_rows, s.v_cols));
+    fail(where,
+         "output Y is " + dims(s.y_rows, s.y_cols) + ", expected " + dims(s.q_rows, s.v_cols));
   if (!std::isfinite(spec.scale) || spec.scale < 0.0)
-    fail(where, "scale = " + std::to_string(spec.scale) + " (must be finite and >= 0, 0 = 1/sqrt(d))");
+    fail(where,
+         "scale = " + std::to_string(spec.scale) + " (must be finite and >= 0, 0 = 1/sqrt(d))");
   if (!std::isfinite(spec.temperature) || spec.temperature <= 0.0)
     fail(where, "temperature = " + std::to_string(spec.temperature) + " (must be finite and > 0)");
   if (!std::isfinite(spec.c)) fail(where, "c is not finite");

@@ -63,7 +63,8 @@ SETHLAB_INLINE void scores(const T* q, std::size_t ldq, std::size_t rows, const 
     for (; j < cols; ++j)  // the last keys of the tile, one at a time
       for (std::size_t rr = r; rr < r + kRows; ++rr) {
         T a = 0;
-        for (std::size_t c = 0; c < d; ++c) a += term<T, kDistance>(q[rr * ldq + c], kt[c * ldk + j]);
+        for (std::size_t c = 0; c < d; ++c)
+          a += term<T, kDistance>(q[rr * ldq + c], kt[c * ldk + j]);
         s[rr * lds + j] = alpha * a;
       }
   }
@@ -121,7 +122,6 @@ SETHLAB_INLINE void scores_any(const T* q, std::size_t ldq, std::size_t rows, co
   else
     scores<T, false>(q, ldq, rows, kt, ldk, cols, d, alpha, s, lds);
 }
-
 
 // e^x for x <= 0, written for vectorisation: x = n ln2 + r with |r| <= ln2 / 2 (ln2 split in a
 // high and a low part, Cody-Waite), e^r by its Taylor polynomial (degree 7 for float: error
@@ -229,15 +229,21 @@ void tile_accumulate_loops(const double* p, std::size_t ldp, std::size_t rows, s
   accumulate(p, ldp, rows, cols, v, ldv, dv, acc, ldacc);
 }
 
-SETHLAB_VECTOR_CLONES float row_max(const float* x, std::size_t n) { return max_of(x, n); }
-SETHLAB_VECTOR_CLONES double row_max(const double* x, std::size_t n) { return max_of(x, n); }
+SETHLAB_VECTOR_CLONES float row_max(const float* x, std::size_t n) {
+  return max_of(x, n);
+}
+SETHLAB_VECTOR_CLONES double row_max(const double* x, std::size_t n) {
+  return max_of(x, n);
+}
 SETHLAB_VECTOR_CLONES float exp_shifted(float* x, std::size_t n, float m) {
   return exp_shift_sum(x, n, m);
 }
 SETHLAB_VECTOR_CLONES double exp_shifted(double* x, std::size_t n, double m) {
   return exp_shift_sum(x, n, m);
 }
-SETHLAB_VECTOR_CLONES void vector_exp(const float* x, std::size_t n, float* y) { exp_all(x, n, y); }
+SETHLAB_VECTOR_CLONES void vector_exp(const float* x, std::size_t n, float* y) {
+  exp_all(x, n, y);
+}
 SETHLAB_VECTOR_CLONES void vector_exp(const double* x, std::size_t n, double* y) {
   exp_all(x, n, y);
 }
