@@ -82,3 +82,34 @@ TEST(AttentionValidation, UnknownKernelOrMechanism) {
 
 }  // namespace
 }  // namespace sethlab::attention
+
+namespace sethlab::attention {
+namespace {
+
+// Views with a stride: a block of rows of a wider matrix is a valid input; a stride below the
+// column count is refused.
+TEST(AttentionValidation, StridedViews) {
+  Matrix<double> wide(6, 10, 0.25);
+  for (std::size_t i = 0; i < 6; ++i)
+    for (std::size_t j = 0; j < 10; ++j) wide(i, j) = 0.1 * double(i) - 0.05 * double(j);
+  const MatrixView<const double> q(wide.data(), 6, 4, 10), k(wide.data() + 4, 6, 4, 10);
+  Matrix<double> qc(6, 4), kc(6, 4);
+  for (std::size_t i = 0; i < 6; ++i)
+    for (std::size_t j = 0; j < 4; ++j) {
+      qc(i, j) = wide(i, j);
+      kc(i, j) = wide(i, j + 4);
+    }
+  Matrix<double> v(6, 2);
+  for (std::size_t i = 0; i < 6; ++i) v(i, 0) = double(i), v(i, 1) = 1.0 - double(i * i);
+  const Matrix<double> want = attend<double>("reference", AttentionSpec{}, qc, kc, v);
+  for (const char* kernel : {"reference", "tiled-blas", "tiled-loops"}) {
+    const Matrix<double> got = attend<double>(kernel, AttentionSpec{}, q, k, v);
+    for (std::size_t i = 0; i < 6; ++i)
+      for (std::size_t c = 0; c < 2; ++c) EXPECT_NEAR(got(i, c), want(i, c), 1e-14) << kernel;
+  }
+  const MatrixView<const double> bad(wide.data(), 6, 4, 3);
+  EXPECT_THROW(attend<double>("tiled", AttentionSpec{}, bad, k, v), std::invalid_argument);
+}
+
+}  // namespace
+}  // namespace sethlab::attention

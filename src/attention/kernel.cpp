@@ -26,6 +26,8 @@ void attend(const std::string& kernel, const AttentionSpec& spec, MatrixView<con
   if (!info->supports(spec.mechanism))
     throw std::invalid_argument(where + ": this kernel does not compute that mechanism");
   validate(where, spec, {q.rows, q.cols, k.rows, k.cols, v.rows, v.cols, y.rows, y.cols});
+  if (q.stride < q.cols || k.stride < k.cols || v.stride < v.cols || y.stride < y.cols)
+    throw std::invalid_argument(where + ": a matrix view has a row stride below its column count");
   if constexpr (std::is_same_v<T, float>)
     info->run_f32(spec, q, k, v, y, log_scale);
   else
