@@ -262,3 +262,51 @@ TEST(AttentionKernels, VectorExpIsAccurate) {
 
 }  // namespace
 }  // namespace sethlab::attention
+
+namespace sethlab::attention {
+namespace {
+
+// float overflows long before double: scores near 200 are fine in double, an error in float
+// unless log_scale is asked for. RBF weights far below e^-708 underflow to 0 without log_scale
+// (not an error) and are recovered with it.
+TEST(AttentionKernels, FloatOverflowAndRbfUnderflow) {
+  const auto qd = random_matrix<double>(16, 4, 1.0, 71), kd = random_matrix<double>(16, 4, 1.0, 72);
+  const auto vd = random_matrix<double>(16, 2, 1.0, 73);
+  const auto qf = random_matrix<float>(16, 4, 1.0, 71), kf = random_matrix<float>(16, 4, 1.0, 72);
+  const auto vf = random_matrix<float>(16, 2, 1.0, 73);
+  AttentionSpec spec;
+  spec.mechanism = Mechanism::kExponential;
+  spec.c = 100.0;  // max scores about 100..400: beyond e^88, within e^709
+  spec.tile_queries = 4;
+  spec.tile_keys = 4;
+  const Matrix<double> ref = attend<double>("reference", spec, qd, kd, vd);
+  for (const char* kernel : {"reference", "tiled-blas", "tiled-loops"}) {
+    EXPECT_THROW(attend<float>(kernel, spec, qf, kf, vf), std::overflow_error) << kernel;
+    std::vector<double> scale;
+    const Matrix<float> got = attend<float>(kernel, spec, qf, kf, vf, &scale);
+    double worst = 0.0;
+    for (std::size_t i = 0; i < 16; ++i)
+      for (std::size_t c = 0; c < 2; ++c)
+        worst = std::max(worst, std::fabs(double(got(i, c)) * std::exp(scale[i]) - ref(i, c)) /
+                                    std::fabs(ref(i, 0) == 0 ? 1.0 : ref(i, 0)));
+    // float scores of ~300 carry ~2e-5 absolute error in the exponent, and the output mixes rows
+    EXPECT_LE(worst, 1e-3) << kernel;
+  }
+  spec.mechanism = Mechanism::kRbf;
+  spec.c = 4000.0;  // q_i = 10 i, k_j = 10 j + 0.5: the nearest key weighs e^{-4000 / 4} = e^-1000
+  Matrix<double> far_q(3, 1), far_k(3, 1), v(3, 1, 1.0);
+  for (std::size_t i = 0; i < 3; ++i) far_q(i, 0) = 10.0 * i, far_k(i, 0) = 10.0 * i + 0.5;
+  for (const char* kernel : {"reference", "tiled-blas", "tiled-loops"}) {
+    const Matrix<double> zero = attend<double>(kernel, spec, far_q, far_k, v);
+    std::vector<double> scale;
+    const Matrix<double> hat = attend<double>(kernel, spec, far_q, far_k, v, &scale);
+    for (std::size_t i = 0; i < 3; ++i) {
+      EXPECT_EQ(zero(i, 0), 0.0) << kernel;
+      // the other keys are >= 9.5 away (e^-361000 relative): log Y_i = -1000
+      EXPECT_NEAR(scale[i] + std::log(hat(i, 0)), -1000.0, 1e-9) << kernel << " row " << i;
+    }
+  }
+}
+
+}  // namespace
+}  // namespace sethlab::attention
