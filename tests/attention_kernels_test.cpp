@@ -168,8 +168,9 @@ TEST(AttentionKernels, WideWindowIsSoftmax) {
 // Unnormalised mechanisms: scores near 1000 overflow float and double. Without log_scale that is
 // an error naming the row; with it, e^{log_scale} * Yhat matches the reference's.
 TEST(AttentionKernels, UnnormalisedOverflowIsReported) {
-  const auto q = random_matrix<double>(20, 4, 1.0, 51), k = random_matrix<double>(20, 4, 1.0, 52);
+  auto q = random_matrix<double>(20, 4, 1.0, 51), k = random_matrix<double>(20, 4, 1.0, 52);
   const auto v = random_matrix<double>(20, 3, 1.0, 53);
+  for (std::size_t c = 0; c < 4; ++c) q(0, c) = k(0, c) = 1.0;  // row 0 reaches e^8000
   AttentionSpec spec;
   spec.mechanism = Mechanism::kExponential;
   spec.c = 2000.0;
@@ -181,8 +182,9 @@ TEST(AttentionKernels, UnnormalisedOverflowIsReported) {
     EXPECT_THROW(attend<double>(kernel, spec, q, k, v), std::overflow_error) << kernel;
     const Matrix<double> got = attend<double>(kernel, spec, q, k, v, &scale);
     double worst = 0.0;
+    EXPECT_NEAR(scale[0], 8000.0, 1e-9);  // really beyond double's range
     for (std::size_t i = 0; i < 20; ++i) {
-      EXPECT_GT(scale[i], 709.0);  // really beyond double's range
+      EXPECT_NEAR(scale[i], ref_scale[i], 1e-12 * std::fabs(ref_scale[i])) << kernel << " " << i;
       for (std::size_t c = 0; c < 3; ++c)
         worst =
             std::max(worst, std::fabs(got(i, c) * std::exp(scale[i] - ref_scale[i]) - ref(i, c)));
@@ -270,27 +272,34 @@ namespace {
 // unless log_scale is asked for. RBF weights far below e^-708 underflow to 0 without log_scale
 // (not an error) and are recovered with it.
 TEST(AttentionKernels, FloatOverflowAndRbfUnderflow) {
-  const auto qd = random_matrix<double>(16, 4, 1.0, 71), kd = random_matrix<double>(16, 4, 1.0, 72);
+  auto qd = random_matrix<double>(16, 4, 1.0, 71), kd = random_matrix<double>(16, 4, 1.0, 72);
   const auto vd = random_matrix<double>(16, 2, 1.0, 73);
-  const auto qf = random_matrix<float>(16, 4, 1.0, 71), kf = random_matrix<float>(16, 4, 1.0, 72);
-  const auto vf = random_matrix<float>(16, 2, 1.0, 73);
+  for (std::size_t c = 0; c < 4; ++c) qd(0, c) = kd(0, c) = 1.0;  // row 0 reaches e^400
+  Matrix<float> qf(16, 4), kf(16, 4), vf(16, 2);
+  for (std::size_t i = 0; i < 16; ++i) {
+    for (std::size_t c = 0; c < 4; ++c) qf(i, c) = float(qd(i, c)), kf(i, c) = float(kd(i, c));
+    for (std::size_t c = 0; c < 2; ++c) vf(i, c) = float(vd(i, c));
+  }
   AttentionSpec spec;
   spec.mechanism = Mechanism::kExponential;
-  spec.c = 100.0;  // max scores about 100..400: beyond e^88, within e^709
+  spec.c = 100.0;  // scores up to 400: beyond float's e^88, within double's e^709
   spec.tile_queries = 4;
   spec.tile_keys = 4;
-  const Matrix<double> ref = attend<double>("reference", spec, qd, kd, vd);
+  std::vector<double> ref_scale;
+  const Matrix<double> ref = attend<double>("reference", spec, qd, kd, vd, &ref_scale);
   for (const char* kernel : {"reference", "tiled-blas", "tiled-loops"}) {
     EXPECT_THROW(attend<float>(kernel, spec, qf, kf, vf), std::overflow_error) << kernel;
+    EXPECT_NO_THROW(attend<double>(kernel, spec, qd, kd, vd)) << kernel;
     std::vector<double> scale;
     const Matrix<float> got = attend<float>(kernel, spec, qf, kf, vf, &scale);
-    double worst = 0.0;
-    for (std::size_t i = 0; i < 16; ++i)
+    for (std::size_t i = 0; i < 16; ++i) {
+      const double row_max = std::max(std::fabs(ref(i, 0)), std::fabs(ref(i, 1)));
       for (std::size_t c = 0; c < 2; ++c)
-        worst = std::max(worst, std::fabs(double(got(i, c)) * std::exp(scale[i]) - ref(i, c)) /
-                                    std::fabs(ref(i, 0) == 0 ? 1.0 : ref(i, 0)));
-    // float scores of ~300 carry ~2e-5 absolute error in the exponent, and the output mixes rows
-    EXPECT_LE(worst, 1e-3) << kernel;
+        // float scores of up to 400 carry ~3e-5 absolute error in the exponent
+        EXPECT_NEAR(double(got(i, c)) * std::exp(scale[i] - ref_scale[i]), ref(i, c),
+                    1e-3 * row_max)
+            << kernel << " row " << i;
+    }
   }
   spec.mechanism = Mechanism::kRbf;
   spec.c = 4000.0;  // q_i = 10 i, k_j = 10 j + 0.5: the nearest key weighs e^{-4000 / 4} = e^-1000
