@@ -10,6 +10,8 @@ packages=(
   # parallelism and I/O
   openmpi-bin libopenmpi-dev libhdf5-openmpi-dev hdf5-tools
   libboost-serialization-dev libtomlplusplus-dev libcli11-dev
+  # attention kernels: BLAS on tiles
+  libopenblas-dev
   # tests
   googletest libgtest-dev
   # independent oracles
