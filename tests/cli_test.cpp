@@ -48,6 +48,34 @@ void write(const std::string& path, const std::string& text) {
   std::ofstream(path) << text;
 }
 
+// Starts `sethlab run JOB -o OUT` (one thread, output discarded) and returns its pid.
+pid_t start_run(const std::string& job, const std::string& out) {
+  const pid_t pid = fork();
+  if (pid == 0) {
+    setenv("OMP_NUM_THREADS", "1", 1);
+    const int devnull = open("/dev/null", O_WRONLY);
+    dup2(devnull, STDOUT_FILENO);
+    dup2(devnull, STDERR_FILENO);
+    execl(SETHLAB_BIN, SETHLAB_BIN, "run", job.c_str(), "-o", out.c_str(), nullptr);
+    _exit(127);
+  }
+  return pid;
+}
+
+// Polls a results file being written until it shows `rows` points (60 s at most).
+std::size_t wait_for_points(const std::string& out, std::size_t rows) {
+  std::size_t seen = 0;
+  for (int i = 0; i < 600 && seen < rows; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    try {
+      seen = read_results(out).points.size();
+    } catch (const std::exception&) {
+      // not created yet
+    }
+  }
+  return seen;
+}
+
 const char* kTinyJob = R"([job]
 family = "inversion.exact"
 seed = 3
@@ -165,26 +193,10 @@ TEST(Cli, SigkillLeavesAReadableFile) {
         "[job]\nfamily = \"inversion.exact\"\nrepeats = 200\n[source]\nn = 19\n"
         "[search]\nmode = \"count\"\n[check]\nverify = false\n");
   const std::string out = d + "/out.h5";
-  const pid_t pid = fork();
-  ASSERT_GE(pid, 0);
-  if (pid == 0) {
-    setenv("OMP_NUM_THREADS", "1", 1);
-    const int devnull = open("/dev/null", O_WRONLY);
-    dup2(devnull, STDOUT_FILENO);
-    dup2(devnull, STDERR_FILENO);
-    execl(SETHLAB_BIN, SETHLAB_BIN, "run", (d + "/job.toml").c_str(), "-o", out.c_str(), nullptr);
-    _exit(127);
-  }
+  const pid_t pid = start_run(d + "/job.toml", out);
+  ASSERT_GT(pid, 0);
   // Wait until some rows are visible, then kill without warning.
-  std::size_t seen = 0;
-  for (int i = 0; i < 600 && seen < 3; ++i) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    try {
-      seen = read_results(out).points.size();
-    } catch (const std::exception&) {
-      // not created yet
-    }
-  }
+  const std::size_t seen = wait_for_points(out, 3);
   ASSERT_GE(seen, 3u) << "the run never showed rows";
   ASSERT_EQ(kill(pid, SIGKILL), 0);
   int status = 0;
@@ -207,25 +219,9 @@ TEST(Cli, ASecondWriterIsRefused) {
         "[job]\nfamily = \"inversion.exact\"\nrepeats = 100\n[source]\nn = 19\n"
         "[search]\nmode = \"count\"\n[check]\nverify = false\n");
   const std::string out = d + "/out.h5";
-  const pid_t pid = fork();
-  ASSERT_GE(pid, 0);
-  if (pid == 0) {
-    setenv("OMP_NUM_THREADS", "1", 1);
-    const int devnull = open("/dev/null", O_WRONLY);
-    dup2(devnull, STDOUT_FILENO);
-    dup2(devnull, STDERR_FILENO);
-    execl(SETHLAB_BIN, SETHLAB_BIN, "run", (d + "/job.toml").c_str(), "-o", out.c_str(), nullptr);
-    _exit(127);
-  }
-  std::size_t seen = 0;
-  for (int i = 0; i < 600 && seen < 1; ++i) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    try {
-      seen = read_results(out).points.size();
-    } catch (const std::exception&) {
-    }
-  }
-  ASSERT_GE(seen, 1u);
+  const pid_t pid = start_run(d + "/job.toml", out);
+  ASSERT_GT(pid, 0);
+  ASSERT_GE(wait_for_points(out, 1), 1u);
   const Result resume = run("run " + d + "/job.toml -o " + out + " --resume");
   const Result force = run("run " + d + "/job.toml -o " + out + " --force");
   kill(pid, SIGKILL);

@@ -63,8 +63,10 @@ h5::Handle open_for_update(const std::string& path) {
 
 }  // namespace
 
+// Used by reopen(): the writer counts as closed until its tables are open, so a failure while
+// reopening (another process holds the file) never makes the destructor touch the file.
 ResultsWriter::ResultsWriter(const std::string& path, FlushPolicy policy)
-    : path_(path), policy_(policy) {}
+    : path_(path), policy_(policy), closed_(true) {}
 
 ResultsWriter::ResultsWriter(const std::string& path, const Provenance& p, bool force,
                              FlushPolicy policy)
@@ -171,6 +173,7 @@ void ResultsWriter::open_tables_and_start_swmr() {
   // Every object exists now; from here on only rows are appended (the SWMR rule).
   h5::check_status(H5Fstart_swmr_write(f), "start SWMR writing on " + path_);
   last_flush_ = std::chrono::steady_clock::now();
+  closed_ = false;
 }
 
 ResultsWriter::~ResultsWriter() {
