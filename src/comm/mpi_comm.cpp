@@ -1,5 +1,6 @@
 #include <mpi.h>
 
+#include <algorithm>
 #include <stdexcept>
 #include <string>
 
@@ -68,6 +69,30 @@ class MpiComm final : public Comm {
     return out;
   }
 
+  void allreduce_sum(double* data, std::size_t count) override {
+    allreduce_sum_pieces(data, count, MPI_DOUBLE);
+  }
+  void allreduce_sum(float* data, std::size_t count) override {
+    allreduce_sum_pieces(data, count, MPI_FLOAT);
+  }
+
+  void sendrecv(const void* send, std::size_t send_bytes, int dest, void* recv,
+                std::size_t recv_bytes, int source) override {
+    // In pieces (MPI counts are int); both ends cut the same byte stream the same way.
+    const auto* out = static_cast<const char*>(send);
+    auto* in = static_cast<char*>(recv);
+    std::size_t sent = 0, received = 0;
+    do {
+      const auto s = static_cast<int>(std::min<std::size_t>(kMaxCount, send_bytes - sent));
+      const auto r = static_cast<int>(std::min<std::size_t>(kMaxCount, recv_bytes - received));
+      check(MPI_Sendrecv(out + sent, s, MPI_BYTE, dest, kSendrecvTag, in + received, r, MPI_BYTE,
+                         source, kSendrecvTag, comm_, MPI_STATUS_IGNORE),
+            "Sendrecv");
+      sent += static_cast<std::size_t>(s);
+      received += static_cast<std::size_t>(r);
+    } while (sent < send_bytes || received < recv_bytes);
+  }
+
   std::unique_ptr<ChunkSource> make_chunk_source(ChunkSourceConfig config) override {
     barrier();  // every rank enters the protocol together
     return make_mpi_chunk_source(comm_, std::move(config));
@@ -81,6 +106,17 @@ class MpiComm final : public Comm {
   }
 
  private:
+  static constexpr std::size_t kMaxCount = std::size_t{1} << 30;
+  static constexpr int kSendrecvTag = 7301;  // apart from the chunk dispatcher's tags
+
+  template <class T>
+  void allreduce_sum_pieces(T* data, std::size_t count, MPI_Datatype type) {
+    for (std::size_t off = 0; off < count; off += kMaxCount) {
+      const auto len = static_cast<int>(std::min(kMaxCount, count - off));
+      check(MPI_Allreduce(MPI_IN_PLACE, data + off, len, type, MPI_SUM, comm_), "Allreduce");
+    }
+  }
+
   MPI_Comm comm_;
   int rank_ = 0;
   int size_ = 1;
