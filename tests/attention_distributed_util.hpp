@@ -71,11 +71,13 @@ Gathered<T> distributed_on_blocks(Comm& comm, const AttentionSpec& spec, const M
   return out;
 }
 
-inline AttentionSpec spec_for(Mechanism m, long taylor_order = 2) {
+// `order` is the Taylor order p, or the window w for the sliding window.
+inline AttentionSpec spec_for(Mechanism m, long order = 2) {
   AttentionSpec spec;
   spec.mechanism = m;
   spec.c = m == Mechanism::kRbf ? 0.3 : 0.5;
-  spec.taylor_order = taylor_order;
+  spec.taylor_order = order;
+  spec.window = order;
   spec.tile_queries = 4;  // small tiles: several per block
   spec.tile_keys = 8;
   return spec;
@@ -88,8 +90,9 @@ void check_large_scores(Comm& comm, double c, double tolerance, std::uint64_t se
   const std::size_t n = 23, d = 4, dv = 2;
   const Matrix<T> q = random_matrix<T>(n, d, 3.0, seed), k = random_matrix<T>(n, d, 3.0, seed + 1),
                   v = random_matrix<T>(n, dv, 1.0, seed + 2);
-  for (Mechanism mech : {Mechanism::kSoftmax, Mechanism::kExponential, Mechanism::kRbf}) {
-    AttentionSpec spec = spec_for(mech);
+  for (Mechanism mech :
+       {Mechanism::kSoftmax, Mechanism::kExponential, Mechanism::kRbf, Mechanism::kWindow}) {
+    AttentionSpec spec = spec_for(mech, 6);
     spec.c = c;
     spec.scale = c;  // softmax: scores q.k * c as large as the others
     const Gathered<T> got = distributed_on_blocks(comm, spec, q, k, v, true);
@@ -108,7 +111,8 @@ void check_large_scores(Comm& comm, double c, double tolerance, std::uint64_t se
   }
 }
 
-// The cases every rank count runs: each mechanism (Taylor with p = 2 and 3) on n rows, float and
+// The cases every rank count runs: each mechanism (Taylor with p = 2 and 3, windows from the
+// diagonal alone to wider than n) on n rows, float and
 // double, compared on the root with the single-node kernel. n below, equal to and above the rank
 // count, divisible by it or not.
 template <class T>
@@ -117,7 +121,8 @@ void check_against_serial(Comm& comm, double tolerance, std::uint64_t seed) {
   const std::vector<std::pair<Mechanism, long>> cases = {
       {Mechanism::kSoftmax, 2},       {Mechanism::kExponential, 2}, {Mechanism::kRbf, 2},
       {Mechanism::kTaylor, 2},        {Mechanism::kTaylor, 3},      {Mechanism::kTaylorSoftmax, 2},
-      {Mechanism::kTaylorSoftmax, 3}};
+      {Mechanism::kTaylorSoftmax, 3}, {Mechanism::kWindow, 0},      {Mechanism::kWindow, 1},
+      {Mechanism::kWindow, 4},        {Mechanism::kWindow, 13},     {Mechanism::kWindow, 1000}};
   for (std::size_t n : {1u, 2u, 3u, 5u, 17u, 40u, 131u})
     for (const auto& [mech, order] : cases)
       for (bool with_log_scale : {false, true}) {
@@ -130,7 +135,7 @@ void check_against_serial(Comm& comm, double tolerance, std::uint64_t seed) {
         std::vector<double> want_ls;
         const Matrix<T> want = attend<T>(default_kernel(mech), spec, q.view(), k.view(), v.view(),
                                          with_log_scale ? &want_ls : nullptr);
-        const std::string what = std::string(mechanism_name(mech)) + " p=" +
+        const std::string what = std::string(mechanism_name(mech)) + " p or w=" +
                                  std::to_string(order) + " n=" + std::to_string(n) +
                                  " ranks=" + std::to_string(comm.size()) + " log_scale=" +
                                  std::to_string(with_log_scale) + " seed=" + std::to_string(s) +

@@ -38,6 +38,7 @@ TEST(MpiAttention, RefusalsAreCollective) {
   const Matrix<double> mine = attention::testing::random_matrix<double>(b.size(), 3, 1.0, 5);
   AttentionSpec spec;
   spec.mechanism = Mechanism::kWindow;
+  spec.window = -1;
   EXPECT_THROW(attention::attend_distributed<double>(*world, spec, n, mine.view(), mine.view(),
                                                       mine.view()),
                std::invalid_argument);

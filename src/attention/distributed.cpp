@@ -9,7 +9,10 @@
 // online-softmax recurrence of tiled.cpp with a K/V block in place of a key tile, in double.
 // After the last block: softmax Y_i = A_i[0..d_v) / A_i[d_v]; exponential and rbf Y_i =
 // e^{M_i} A_i (row_output.hpp: log_scale, or an overflow error). Softmax is run as exponential
-// with c = dot_factor(spec, d): the same scores q.k * scale / temperature.
+// with c = dot_factor(spec, d): the same scores q.k * scale / temperature. The sliding window
+// uses the same state and normalisation, but merges each block directly (merge_window_block):
+// only its keys within the band of global positions, so a block far from a rank's queries costs
+// nothing but its shift.
 #include "attention/distributed.hpp"
 
 #include <algorithm>
@@ -56,10 +59,6 @@ std::string local_problem(const Comm& comm, const AttentionSpec& spec, std::size
                           MatrixView<T> y, const std::string& kernel) {
   const std::string where = where_of(spec);
   try {
-    if (spec.mechanism == Mechanism::kWindow)
-      throw std::invalid_argument(where +
-                                  ": the sliding window is not distributed (it needs global row "
-                                  "positions inside the block kernel); run it on one rank");
     validate(where, spec, {n, q.cols, n, k.cols, n, v.cols, n, y.cols});
     const RowBlock b = row_block(n, comm.size(), comm.rank());
     if (q.rows != b.size() || k.rows != b.size() || v.rows != b.size() || y.rows != b.size())
@@ -108,21 +107,81 @@ void agree_or_throw(Comm& comm, const AttentionSpec& spec, const std::string& pr
                                 ": n, d, d_v or the mechanism differ between ranks");
 }
 
+// The sliding window on one visiting block, merged straight into the running state: for local
+// query i (global position first_q + i) only the block's keys j with |i - j| <= half, in double.
+// The tiled kernel cannot do this block: its mask uses positions inside its own arguments.
+// Work O(rows of q x (2 half + 1) x d) per rank over the whole ring.
+template <class T>
+void merge_window_block(MatrixView<const T> q, std::size_t first_q, MatrixView<const T> kb,
+                        MatrixView<const T> vb, std::size_t first_k, std::size_t half,
+                        double factor, double* big_m, double* acc) {
+  const std::size_t nq = q.rows, d = q.cols, w = vb.cols;
+  const auto nq_signed = static_cast<long>(nq);
+#pragma omp parallel for schedule(static)
+  for (long is = 0; is < nq_signed; ++is) {
+    const auto i = static_cast<std::size_t>(is);
+    const std::size_t gi = first_q + i;
+    const std::size_t lo = std::max(gi >= half ? gi - half : 0, first_k);
+    const std::size_t hi = std::min(gi + half + 1, first_k + kb.rows);
+    double* ar = acc + i * w;
+    for (std::size_t gj = lo; gj < hi; ++gj) {
+      const T* kr = kb.row(gj - first_k);
+      double dot = 0.0;
+      for (std::size_t c = 0; c < d; ++c)
+        dot += static_cast<double>(q(i, c)) * static_cast<double>(kr[c]);
+      const double score = factor * dot;
+      if (score > big_m[i]) {
+        const double shrink = std::exp(big_m[i] - score);
+        for (std::size_t c = 0; c < w; ++c) ar[c] *= shrink;
+        big_m[i] = score;
+      }
+      const double weight = std::exp(score - big_m[i]);
+      const T* vr = vb.row(gj - first_k);
+      for (std::size_t c = 0; c < w; ++c) ar[c] += weight * static_cast<double>(vr[c]);
+    }
+  }
+}
+
+// A visiting block through the block kernel (exponential or rbf, with log_scale), then merged.
+template <class T>
+void merge_kernel_block(const std::string& kernel, const AttentionSpec& block_spec,
+                        MatrixView<const T> q, MatrixView<const T> kb, MatrixView<const T> vb,
+                        Matrix<T>& part, std::vector<double>& part_scale,
+                        std::vector<double>& big_m, std::vector<double>& acc) {
+  const std::size_t w = vb.cols;
+  attend<T>(kernel, block_spec, q, kb, vb, part.view(), part_scale.data());
+  for (std::size_t i = 0; i < q.rows; ++i) {
+    const T* pr = part.row(i);
+    if (std::all_of(pr, pr + w, [](T x) { return x == T(0); })) continue;  // adds nothing
+    double* ar = acc.data() + i * w;
+    const double m = part_scale[i];
+    if (m > big_m[i]) {
+      const double shrink = std::exp(big_m[i] - m);  // 0 for the first block with weight
+      for (std::size_t c = 0; c < w; ++c) ar[c] *= shrink;
+      big_m[i] = m;
+    }
+    const double f = std::exp(m - big_m[i]);
+    for (std::size_t c = 0; c < w; ++c) ar[c] += f * static_cast<double>(pr[c]);
+  }
+}
+
 template <class T>
 void ring(Comm& comm, const AttentionSpec& spec, std::size_t n, MatrixView<const T> q,
           MatrixView<const T> k, MatrixView<const T> v, MatrixView<T> y, double* log_scale,
           const std::string& kernel) {
   const int ranks = comm.size(), me = comm.rank();
   const std::size_t nq = q.rows, d = q.cols, dv = v.cols;
-  const bool softmax = spec.mechanism == Mechanism::kSoftmax;
-  const std::size_t w = dv + (softmax ? 1 : 0);  // softmax: a column of ones sums the weights
+  const bool window = spec.mechanism == Mechanism::kWindow;
+  const bool normalised = spec.mechanism == Mechanism::kSoftmax || window;
+  const std::size_t w = dv + (normalised ? 1 : 0);  // a column of ones sums the weights
   const std::size_t width = d + w;               // one packed key row: k_j then [v_j ; 1]
   AttentionSpec block_spec = spec;
-  if (softmax) {
+  if (normalised) {
     block_spec.mechanism = Mechanism::kExponential;
     block_spec.c = dot_factor(spec, d);
   }
 
+  const std::size_t first = row_block(n, ranks, me).begin;  // global position of local row 0
   // The visiting block (rows x d keys, then rows x w values) and the one arriving.
   const std::size_t max_rows = row_block(n, ranks, 0).size();
   std::vector<T> cur(max_rows * width), next(max_rows * width);
@@ -131,7 +190,7 @@ void ring(Comm& comm, const AttentionSpec& spec, std::size_t n, MatrixView<const
     std::copy(k.row(j), k.row(j) + d, cur.data() + j * d);
     T* vr = cur.data() + own * d + j * w;
     std::copy(v.row(j), v.row(j) + dv, vr);
-    if (softmax) vr[dv] = T(1);
+    if (normalised) vr[dv] = T(1);
   }
 
   std::vector<double> big_m(nq, -std::numeric_limits<double>::infinity()), acc(nq * w, 0.0);
@@ -144,19 +203,13 @@ void ring(Comm& comm, const AttentionSpec& spec, std::size_t n, MatrixView<const
     if (rows > 0 && nq > 0 && error.empty()) {
       try {
         const MatrixView<const T> kb(cur.data(), rows, d), vb(cur.data() + rows * d, rows, w);
-        attend<T>(block_kernel(kernel), block_spec, q, kb, vb, part.view(), part_scale.data());
-        for (std::size_t i = 0; i < nq; ++i) {
-          const T* pr = part.row(i);
-          if (std::all_of(pr, pr + w, [](T x) { return x == T(0); })) continue;  // adds nothing
-          double* ar = acc.data() + i * w;
-          const double m = part_scale[i];
-          if (m > big_m[i]) {
-            const double shrink = std::exp(big_m[i] - m);  // 0 for the first block with weight
-            for (std::size_t c = 0; c < w; ++c) ar[c] *= shrink;
-            big_m[i] = m;
-          }
-          const double f = std::exp(m - big_m[i]);
-          for (std::size_t c = 0; c < w; ++c) ar[c] += f * static_cast<double>(pr[c]);
+        if (window) {
+          merge_window_block(q, first, kb, vb, row_block(n, ranks, owner).begin,
+                             static_cast<std::size_t>(spec.window / 2), dot_factor(spec, d),
+                             big_m.data(), acc.data());
+        } else {
+          merge_kernel_block(block_kernel(kernel), block_spec, q, kb, vb, part, part_scale, big_m,
+                             acc);
         }
       } catch (const std::exception& e) {
         error = e.what();
@@ -175,11 +228,10 @@ void ring(Comm& comm, const AttentionSpec& spec, std::size_t n, MatrixView<const
   if (failed_somewhere)
     throw std::runtime_error(where_of(spec) + ": a block kernel failed on another rank");
 
-  const std::size_t first = row_block(n, ranks, me).begin;
   for (std::size_t i = 0; i < nq; ++i) {
     const double* ar = acc.data() + i * w;
     T* yr = y.row(i);
-    if (softmax) {
+    if (normalised) {  // ar[dv] >= 1: the row's largest weight is e^0 (window: i itself)
       for (std::size_t c = 0; c < dv; ++c) yr[c] = static_cast<T>(ar[c] / ar[dv]);
       if (log_scale != nullptr) log_scale[i] = 0.0;
     } else if (log_scale != nullptr) {
