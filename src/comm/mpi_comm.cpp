@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 #include "comm/comm.hpp"
 #include "comm/mpi_chunk_source.hpp"
@@ -78,19 +79,26 @@ class MpiComm final : public Comm {
 
   void sendrecv(const void* send, std::size_t send_bytes, int dest, void* recv,
                 std::size_t recv_bytes, int source) override {
-    // In pieces (MPI counts are int); both ends cut the same byte stream the same way.
-    const auto* out = static_cast<const char*>(send);
+    // In pieces of at most kMaxCount bytes (MPI counts are int), each direction on its own: the
+    // sender cuts its bytes exactly as the receiver does, since recv_bytes equals what the source
+    // sends, and no empty message is ever left over for a later call to match.
+    std::vector<MPI_Request> requests;
     auto* in = static_cast<char*>(recv);
-    std::size_t sent = 0, received = 0;
-    do {
-      const auto s = static_cast<int>(std::min<std::size_t>(kMaxCount, send_bytes - sent));
-      const auto r = static_cast<int>(std::min<std::size_t>(kMaxCount, recv_bytes - received));
-      check(MPI_Sendrecv(out + sent, s, MPI_BYTE, dest, kSendrecvTag, in + received, r, MPI_BYTE,
-                         source, kSendrecvTag, comm_, MPI_STATUS_IGNORE),
-            "Sendrecv");
-      sent += static_cast<std::size_t>(s);
-      received += static_cast<std::size_t>(r);
-    } while (sent < send_bytes || received < recv_bytes);
+    for (std::size_t off = 0; off < recv_bytes; off += kMaxCount) {
+      requests.emplace_back();
+      check(MPI_Irecv(in + off, static_cast<int>(std::min(kMaxCount, recv_bytes - off)), MPI_BYTE,
+                      source, kSendrecvTag, comm_, &requests.back()),
+            "Irecv");
+    }
+    const auto* out = static_cast<const char*>(send);
+    for (std::size_t off = 0; off < send_bytes; off += kMaxCount) {
+      requests.emplace_back();
+      check(MPI_Isend(out + off, static_cast<int>(std::min(kMaxCount, send_bytes - off)), MPI_BYTE,
+                      dest, kSendrecvTag, comm_, &requests.back()),
+            "Isend");
+    }
+    check(MPI_Waitall(static_cast<int>(requests.size()), requests.data(), MPI_STATUSES_IGNORE),
+          "Waitall");
   }
 
   std::unique_ptr<ChunkSource> make_chunk_source(ChunkSourceConfig config) override {
