@@ -50,6 +50,16 @@ TEST(MpiAttention, RefusalsAreCollective) {
       attention::attend_distributed<double>(*world, spec, n, q.view(), mine.view(), mine.view()),
       std::invalid_argument)
       << "rank " << world->rank();
+  // A spec that differs on one rank (here the Taylor order: the allreduce sizes would differ).
+  AttentionSpec taylor;
+  taylor.mechanism = Mechanism::kTaylor;
+  taylor.taylor_order = last ? 3 : 2;
+  if (world->size() > 1) {
+    EXPECT_THROW(attention::attend_distributed<double>(*world, taylor, n, mine.view(), mine.view(),
+                                                        mine.view()),
+                 std::invalid_argument)
+        << "rank " << world->rank();
+  }
   // And the same call with correct blocks still works afterwards (nothing left in flight).
   const Matrix<double> y =
       attention::attend_distributed<double>(*world, spec, n, mine.view(), mine.view(), mine.view());

@@ -16,6 +16,7 @@
 #include "attention/distributed.hpp"
 
 #include <algorithm>
+#include <bit>
 #include <cmath>
 #include <cstdint>
 #include <exception>
@@ -86,8 +87,27 @@ std::string local_problem(const Comm& comm, const AttentionSpec& spec, std::size
   return "";
 }
 
+// max(x) == min(x) over the ranks, with min(x) = ~max(~x) (no overflow, unlike -max(-x)).
 bool same_on_every_rank(Comm& comm, std::int64_t x) {
-  return comm.allreduce_max(x) == -comm.allreduce_max(-x);
+  return comm.allreduce_max(x) == ~comm.allreduce_max(~x);
+}
+
+bool same_on_every_rank(Comm& comm, double x) {
+  return same_on_every_rank(comm, std::bit_cast<std::int64_t>(x));
+}
+
+// Everything that shapes the messages or the result must agree; tile sizes need not.
+bool spec_agrees(Comm& comm, const AttentionSpec& spec) {
+  bool same = same_on_every_rank(comm, static_cast<std::int64_t>(spec.mechanism));
+  same = same_on_every_rank(comm, spec.scale) && same;
+  same = same_on_every_rank(comm, spec.temperature) && same;
+  same = same_on_every_rank(comm, spec.c) && same;
+  same = same_on_every_rank(comm, static_cast<std::int64_t>(spec.window)) && same;
+  same = same_on_every_rank(comm, static_cast<std::int64_t>(spec.taylor_order)) && same;
+  const auto count = static_cast<std::int64_t>(spec.taylor_coefficients.size());
+  if (!same_on_every_rank(comm, count)) return false;  // every rank returns here together
+  for (double c : spec.taylor_coefficients) same = same_on_every_rank(comm, c) && same;
+  return same;
 }
 
 // Collective: every rank learns whether any rank refused, before any other communication.
@@ -97,14 +117,15 @@ void agree_or_throw(Comm& comm, const AttentionSpec& spec, const std::string& pr
   bool same = same_on_every_rank(comm, static_cast<std::int64_t>(n));
   same = same_on_every_rank(comm, static_cast<std::int64_t>(d)) && same;
   same = same_on_every_rank(comm, static_cast<std::int64_t>(dv)) && same;
-  same = same_on_every_rank(comm, static_cast<std::int64_t>(spec.mechanism)) && same;
+  same = spec_agrees(comm, spec) && same;
   if (!problem.empty()) throw std::invalid_argument(problem);
   if (refused)
     throw std::invalid_argument(where_of(spec) +
                                 ": inputs refused on another rank (its message says why)");
   if (!same)
     throw std::invalid_argument(where_of(spec) +
-                                ": n, d, d_v or the mechanism differ between ranks");
+                                ": n, d, d_v or the spec (mechanism, scale, temperature, c, "
+                                "window, Taylor order or coefficients) differ between ranks");
 }
 
 // The sliding window on one visiting block, merged straight into the running state: for local
