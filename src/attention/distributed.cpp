@@ -3,8 +3,8 @@
 //
 // Ring merge. For a visiting K/V block the block kernel (tiled, run as `exponential`, with
 // log_scale) returns per local query row m_b = max_j s_ij over the block and
-// Yhat_b = sum_j e^{s_ij - m_b} [v_j ; 1] (the column of ones only for softmax and window: it carries
-// the row's sum of weights l_b). The rank keeps M_i = max of the m_b seen and A_i = sum_b
+// Yhat_b = sum_j e^{s_ij - m_b} [v_j ; 1] (the column of ones only for softmax and window: it
+// carries the row's sum of weights l_b). The rank keeps M_i = max of the m_b seen and A_i = sum_b
 // e^{m_b - M_i} Yhat_b: when m_b > M_i, A_i is first multiplied by e^{M_i - m_b}. This is the
 // online-softmax recurrence of tiled.cpp with a K/V block in place of a key tile, in double.
 // After the last block: softmax Y_i = A_i[0..d_v) / A_i[d_v]; exponential and rbf Y_i =
