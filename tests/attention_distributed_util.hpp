@@ -26,8 +26,8 @@ Matrix<T> rows_of(const Matrix<T>& m, RowBlock b) {
 
 template <class T>
 struct Gathered {
-  Matrix<T> y;                     // n x d_v on the root, empty elsewhere
-  std::vector<double> log_scale;   // n on the root when asked for
+  Matrix<T> y;                    // n x d_v on the root, empty elsewhere
+  std::vector<double> log_scale;  // n on the root when asked for
 };
 
 // Collective. A failure on one rank is reported (ADD_FAILURE) and that rank still takes part in
@@ -101,8 +101,8 @@ void check_large_scores(Comm& comm, double c, double tolerance, std::uint64_t se
     const Matrix<T> want =
         attend<T>(default_kernel(mech), spec, q.view(), k.view(), v.view(), &want_ls);
     const std::string what = std::string(mechanism_name(mech)) + " c=" + std::to_string(c) +
-                             " ranks=" + std::to_string(comm.size()) + " seed=" +
-                             std::to_string(seed) + " (+SETHLAB_ATTENTION_SEED)";
+                             " ranks=" + std::to_string(comm.size()) +
+                             " seed=" + std::to_string(seed) + " (+SETHLAB_ATTENTION_SEED)";
     EXPECT_LE(relative_error(got.y, want), tolerance) << what;
     for (std::size_t i = 0; i < n; ++i) {
       EXPECT_NEAR(got.log_scale[i], want_ls[i], 1e-12 + tolerance * std::fabs(want_ls[i]))
@@ -135,11 +135,11 @@ void check_against_serial(Comm& comm, double tolerance, std::uint64_t seed) {
         std::vector<double> want_ls;
         const Matrix<T> want = attend<T>(default_kernel(mech), spec, q.view(), k.view(), v.view(),
                                          with_log_scale ? &want_ls : nullptr);
-        const std::string what = std::string(mechanism_name(mech)) + " p or w=" +
-                                 std::to_string(order) + " n=" + std::to_string(n) +
-                                 " ranks=" + std::to_string(comm.size()) + " log_scale=" +
-                                 std::to_string(with_log_scale) + " seed=" + std::to_string(s) +
-                                 " (+SETHLAB_ATTENTION_SEED)";
+        const std::string what = std::string(mechanism_name(mech)) +
+                                 " p or w=" + std::to_string(order) + " n=" + std::to_string(n) +
+                                 " ranks=" + std::to_string(comm.size()) +
+                                 " log_scale=" + std::to_string(with_log_scale) +
+                                 " seed=" + std::to_string(s) + " (+SETHLAB_ATTENTION_SEED)";
         EXPECT_LE(relative_error(got.y, want), tolerance) << what;
         if (with_log_scale) {
           for (std::size_t i = 0; i < n; ++i) {

@@ -39,9 +39,9 @@ TEST(MpiAttention, RefusalsAreCollective) {
   AttentionSpec spec;
   spec.mechanism = Mechanism::kWindow;
   spec.window = -1;
-  EXPECT_THROW(attention::attend_distributed<double>(*world, spec, n, mine.view(), mine.view(),
-                                                      mine.view()),
-               std::invalid_argument);
+  EXPECT_THROW(
+      attention::attend_distributed<double>(*world, spec, n, mine.view(), mine.view(), mine.view()),
+      std::invalid_argument);
   spec.mechanism = Mechanism::kSoftmax;
   const bool last = world->rank() == world->size() - 1;
   const Matrix<double> wrong = attention::testing::random_matrix<double>(b.size() + 1, 3, 1.0, 6);
@@ -56,7 +56,7 @@ TEST(MpiAttention, RefusalsAreCollective) {
   taylor.taylor_order = last ? 3 : 2;
   if (world->size() > 1) {
     EXPECT_THROW(attention::attend_distributed<double>(*world, taylor, n, mine.view(), mine.view(),
-                                                        mine.view()),
+                                                       mine.view()),
                  std::invalid_argument)
         << "rank " << world->rank();
   }

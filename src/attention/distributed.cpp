@@ -65,12 +65,13 @@ std::string local_problem(const Comm& comm, const AttentionSpec& spec, std::size
     if (q.rows != b.size() || k.rows != b.size() || v.rows != b.size() || y.rows != b.size())
       throw std::invalid_argument(
           where + ": rank " + std::to_string(comm.rank()) + " of " + std::to_string(comm.size()) +
-          " holds rows [" + std::to_string(b.begin) + ", " + std::to_string(b.end) + ") of n = " +
-          std::to_string(n) + ", so Q, K, V and Y need " + std::to_string(b.size()) +
+          " holds rows [" + std::to_string(b.begin) + ", " + std::to_string(b.end) +
+          ") of n = " + std::to_string(n) + ", so Q, K, V and Y need " + std::to_string(b.size()) +
           " rows each; got " + std::to_string(q.rows) + ", " + std::to_string(k.rows) + ", " +
           std::to_string(v.rows) + ", " + std::to_string(y.rows));
     if (q.stride < q.cols || k.stride < k.cols || v.stride < v.cols || y.stride < y.cols)
-      throw std::invalid_argument(where + ": a matrix view has a row stride below its column count");
+      throw std::invalid_argument(where +
+                                  ": a matrix view has a row stride below its column count");
     if (is_taylor(spec.mechanism)) {
       symmetric_feature_count(q.cols, static_cast<std::size_t>(spec.taylor_order));  // may throw
     } else {
@@ -195,7 +196,7 @@ void ring(Comm& comm, const AttentionSpec& spec, std::size_t n, MatrixView<const
   const bool window = spec.mechanism == Mechanism::kWindow;
   const bool normalised = spec.mechanism == Mechanism::kSoftmax || window;
   const std::size_t w = dv + (normalised ? 1 : 0);  // a column of ones sums the weights
-  const std::size_t width = d + w;               // one packed key row: k_j then [v_j ; 1]
+  const std::size_t width = d + w;                  // one packed key row: k_j then [v_j ; 1]
   AttentionSpec block_spec = spec;
   if (normalised) {
     block_spec.mechanism = Mechanism::kExponential;
@@ -277,9 +278,9 @@ void taylor_allreduce(Comm& comm, const AttentionSpec& spec, std::size_t n, Matr
 }  // namespace
 
 template <class T>
-void attend_distributed(Comm& comm, const AttentionSpec& spec, std::size_t n,
-                        MatrixView<const T> q, MatrixView<const T> k, MatrixView<const T> v,
-                        MatrixView<T> y, double* log_scale, const std::string& kernel) {
+void attend_distributed(Comm& comm, const AttentionSpec& spec, std::size_t n, MatrixView<const T> q,
+                        MatrixView<const T> k, MatrixView<const T> v, MatrixView<T> y,
+                        double* log_scale, const std::string& kernel) {
   agree_or_throw(comm, spec, local_problem(comm, spec, n, q, k, v, y, kernel), n, q.cols, v.cols);
   if (is_taylor(spec.mechanism))
     taylor_allreduce(comm, spec, n, q, k, v, y, log_scale);
@@ -299,20 +300,21 @@ Matrix<T> attend_distributed(Comm& comm, const AttentionSpec& spec, std::size_t 
 }
 
 template void attend_distributed<float>(Comm&, const AttentionSpec&, std::size_t,
-                                          MatrixView<const float>, MatrixView<const float>,
-                                          MatrixView<const float>, MatrixView<float>, double*,
-                                          const std::string&);
+                                        MatrixView<const float>, MatrixView<const float>,
+                                        MatrixView<const float>, MatrixView<float>, double*,
+                                        const std::string&);
 template Matrix<float> attend_distributed<float>(Comm&, const AttentionSpec&, std::size_t,
-                                               MatrixView<const float>, MatrixView<const float>,
-                                               MatrixView<const float>, std::vector<double>*,
-                                               const std::string&);
+                                                 MatrixView<const float>, MatrixView<const float>,
+                                                 MatrixView<const float>, std::vector<double>*,
+                                                 const std::string&);
 template void attend_distributed<double>(Comm&, const AttentionSpec&, std::size_t,
-                                          MatrixView<const double>, MatrixView<const double>,
-                                          MatrixView<const double>, MatrixView<double>, double*,
-                                          const std::string&);
+                                         MatrixView<const double>, MatrixView<const double>,
+                                         MatrixView<const double>, MatrixView<double>, double*,
+                                         const std::string&);
 template Matrix<double> attend_distributed<double>(Comm&, const AttentionSpec&, std::size_t,
-                                               MatrixView<const double>, MatrixView<const double>,
-                                               MatrixView<const double>, std::vector<double>*,
-                                               const std::string&);
+                                                   MatrixView<const double>,
+                                                   MatrixView<const double>,
+                                                   MatrixView<const double>, std::vector<double>*,
+                                                   const std::string&);
 
 }  // namespace sethlab::attention

@@ -3,11 +3,12 @@
 // split by rows into contiguous blocks, one per rank (`row_block`); every rank passes only its
 // own blocks and gets the output rows of its own queries.
 //
-//   softmax, exponential, rbf, window  ring: the K/V blocks travel around the ranks (P - 1 shifts to the
-//       next rank, each a sendrecv with both neighbours); every rank merges each visiting block
-//       into a per-row log-domain state (running max M_i and accumulator A_i = sum e^{s_ij - M_i}
-//       [v_j ; 1]), from the tiled kernel's result on that block. A rank holds its own blocks,
-//       the visiting K/V block and the incoming one: about 3 n/P key rows, never all n.
+//   softmax, exponential, rbf, window  ring: the K/V blocks travel around the ranks (P - 1
+//       shifts to the next rank, each a sendrecv with both neighbours); every rank merges each
+//       visiting block into a per-row log-domain state (running max M_i and accumulator
+//       A_i = sum e^{s_ij - M_i} [v_j ; 1]), from the tiled kernel's result on that block. A rank
+//       holds its own blocks, the visiting K/V block and the incoming one: about 3 n/P key rows,
+//       never all n.
 //   taylor, taylor-softmax     each rank forms the key-side sums of its K/V block, one
 //       allreduce-sum adds them up, then each rank evaluates its queries (taylor.hpp).
 //   window                     the same ring and state; each visiting block is merged directly
