@@ -17,30 +17,30 @@
 #include "attention/blas.hpp"
 #include "attention/kernel.hpp"
 #include "attention/parallel_errors.hpp"
+#include "attention/taylor.hpp"
 #include "attention/taylor_features.hpp"
 
 namespace sethlab::attention {
-namespace {
 
 template <class T>
-void taylor(const AttentionSpec& spec, MatrixView<const T> q, MatrixView<const T> k,
-            MatrixView<const T> v, MatrixView<T> y, double* log_scale) {
-  const std::size_t nq = q.rows, nk = k.rows, d = q.cols, dv = v.cols;
+TaylorKeySums<T> taylor_key_sums(const AttentionSpec& spec, MatrixView<const T> k,
+                                 MatrixView<const T> v) {
+  const std::size_t nk = k.rows, d = k.cols, dv = v.cols;
   const SymmetricFeatures features(d, static_cast<std::size_t>(spec.taylor_order));
   const std::size_t nf = features.size();
   const std::vector<double> coef = taylor_coefficients(spec);
   std::vector<T> key_weight(nf);
   for (std::size_t f = 0; f < nf; ++f)
     key_weight[f] = static_cast<T>(coef[features.degree(f)] * features.weight(f));
-  const T factor = static_cast<T>(dot_factor(spec, d));
-  const bool normalise = spec.mechanism == Mechanism::kTaylorSoftmax;
-  const std::size_t bk = std::min(spec.tile_keys, nk), bq = std::min(spec.tile_queries, nq);
+  const std::size_t bk = std::min(spec.tile_keys, nk);
 
   BlasSingleThreaded one_blas_thread;
   ParallelErrors errors;
-  std::vector<T> kv(nf * dv, T(0)), ksum(nf, T(0));
+  TaylorKeySums<T> sums{nf, std::vector<T>(nf * dv, T(0)), std::vector<T>(nf, T(0))};
+  std::vector<T>& kv = sums.kv;
+  std::vector<T>& ksum = sums.ksum;
+  if (nk == 0) return sums;
 
-  // 1. key side
 #pragma omp parallel
   {
     std::vector<T> my_kv(nf * dv, T(0)), my_ksum(nf, T(0)), khat(bk * nf);
@@ -65,8 +65,24 @@ void taylor(const AttentionSpec& spec, MatrixView<const T> q, MatrixView<const T
     }
   }
   errors.rethrow();
+  return sums;
+}
 
-  // 2. query side
+template <class T>
+void taylor_queries(const AttentionSpec& spec, MatrixView<const T> q, const TaylorKeySums<T>& sums,
+                    MatrixView<T> y, double* log_scale, std::size_t row_offset) {
+  const std::size_t nq = q.rows, d = q.cols, dv = y.cols;
+  if (nq == 0) return;
+  const SymmetricFeatures features(d, static_cast<std::size_t>(spec.taylor_order));
+  const std::size_t nf = features.size();
+  const T factor = static_cast<T>(dot_factor(spec, d));
+  const bool normalise = spec.mechanism == Mechanism::kTaylorSoftmax;
+  const std::size_t bq = std::min(spec.tile_queries, nq);
+  const std::vector<T>& kv = sums.kv;
+  const std::vector<T>& ksum = sums.ksum;
+
+  BlasSingleThreaded one_blas_thread;
+  ParallelErrors errors;
 #pragma omp parallel
   {
     std::vector<T> qhat(bq * nf), scaled(d);
@@ -87,8 +103,8 @@ void taylor(const AttentionSpec& spec, MatrixView<const T> q, MatrixView<const T
           for (std::size_t f = 0; f < nf; ++f) den += qr[f] * ksum[f];
           if (!(den > T(0)))
             throw std::domain_error("attention taylor (taylor-softmax): row " +
-                                    std::to_string(i0 + r) + " has polynomial score sum " +
-                                    std::to_string(den) +
+                                    std::to_string(row_offset + i0 + r) +
+                                    " has polynomial score sum " + std::to_string(den) +
                                     " <= 0 (odd order p with negative scores?)");
           T* yr = y.row(i0 + r);
           for (std::size_t c = 0; c < dv; ++c) yr[c] /= den;
@@ -96,6 +112,24 @@ void taylor(const AttentionSpec& spec, MatrixView<const T> q, MatrixView<const T
       });
   }
   errors.rethrow();
+}
+
+template TaylorKeySums<float> taylor_key_sums(const AttentionSpec&, MatrixView<const float>,
+                                              MatrixView<const float>);
+template TaylorKeySums<double> taylor_key_sums(const AttentionSpec&, MatrixView<const double>,
+                                               MatrixView<const double>);
+template void taylor_queries(const AttentionSpec&, MatrixView<const float>,
+                             const TaylorKeySums<float>&, MatrixView<float>, double*, std::size_t);
+template void taylor_queries(const AttentionSpec&, MatrixView<const double>,
+                             const TaylorKeySums<double>&, MatrixView<double>, double*,
+                             std::size_t);
+
+namespace {
+
+template <class T>
+void taylor(const AttentionSpec& spec, MatrixView<const T> q, MatrixView<const T> k,
+            MatrixView<const T> v, MatrixView<T> y, double* log_scale) {
+  taylor_queries(spec, q, taylor_key_sums(spec, k, v), y, log_scale);
 }
 
 const Registrar<KernelInfo> kRegister(

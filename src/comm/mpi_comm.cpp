@@ -1,7 +1,9 @@
 #include <mpi.h>
 
+#include <algorithm>
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 #include "comm/comm.hpp"
 #include "comm/mpi_chunk_source.hpp"
@@ -68,6 +70,37 @@ class MpiComm final : public Comm {
     return out;
   }
 
+  void allreduce_sum(double* data, std::size_t count) override {
+    allreduce_sum_pieces(data, count, MPI_DOUBLE);
+  }
+  void allreduce_sum(float* data, std::size_t count) override {
+    allreduce_sum_pieces(data, count, MPI_FLOAT);
+  }
+
+  void sendrecv(const void* send, std::size_t send_bytes, int dest, void* recv,
+                std::size_t recv_bytes, int source) override {
+    // In pieces of at most kMaxCount bytes (MPI counts are int), each direction on its own: the
+    // sender cuts its bytes exactly as the receiver does, since recv_bytes equals what the source
+    // sends, and no empty message is ever left over for a later call to match.
+    std::vector<MPI_Request> requests;
+    auto* in = static_cast<char*>(recv);
+    for (std::size_t off = 0; off < recv_bytes; off += kMaxCount) {
+      requests.emplace_back();
+      check(MPI_Irecv(in + off, static_cast<int>(std::min(kMaxCount, recv_bytes - off)), MPI_BYTE,
+                      source, kSendrecvTag, comm_, &requests.back()),
+            "Irecv");
+    }
+    const auto* out = static_cast<const char*>(send);
+    for (std::size_t off = 0; off < send_bytes; off += kMaxCount) {
+      requests.emplace_back();
+      check(MPI_Isend(out + off, static_cast<int>(std::min(kMaxCount, send_bytes - off)), MPI_BYTE,
+                      dest, kSendrecvTag, comm_, &requests.back()),
+            "Isend");
+    }
+    check(MPI_Waitall(static_cast<int>(requests.size()), requests.data(), MPI_STATUSES_IGNORE),
+          "Waitall");
+  }
+
   std::unique_ptr<ChunkSource> make_chunk_source(ChunkSourceConfig config) override {
     barrier();  // every rank enters the protocol together
     return make_mpi_chunk_source(comm_, std::move(config));
@@ -81,6 +114,17 @@ class MpiComm final : public Comm {
   }
 
  private:
+  static constexpr std::size_t kMaxCount = std::size_t{1} << 30;
+  static constexpr int kSendrecvTag = 7301;  // apart from the chunk dispatcher's tags
+
+  template <class T>
+  void allreduce_sum_pieces(T* data, std::size_t count, MPI_Datatype type) {
+    for (std::size_t off = 0; off < count; off += kMaxCount) {
+      const auto len = static_cast<int>(std::min(kMaxCount, count - off));
+      check(MPI_Allreduce(MPI_IN_PLACE, data + off, len, type, MPI_SUM, comm_), "Allreduce");
+    }
+  }
+
   MPI_Comm comm_;
   int rank_ = 0;
   int size_ = 1;
