@@ -4,7 +4,8 @@ sethlab's tiled kernel (build/bench/attention_bench), PyTorch on the CPU (matmul
 numpy with OpenBLAS (the same three steps), and OpenBLAS sgemm as the practical peak. Prints times,
 GFLOP/s (flops = 4 n^2 d: QK^T and PV) and ratios against sethlab.
 
-Usage: OMP_NUM_THREADS=2 /usr/bin/python3 bench/attention-vs-pytorch.py [BUILD_DIR]
+Usage: scripts/install-deps.sh --bench; scripts/build.sh
+       OMP_NUM_THREADS=2 /usr/bin/python3 bench/attention-vs-pytorch.py [BUILD_DIR]
 """
 import os
 import re
@@ -53,7 +54,8 @@ def main():
     torch.set_num_threads(threads)
     print(f"exact softmax attention, float32, d = {D}, {threads} threads; flops = 4 n^2 d")
     print(f"OpenBLAS sgemm 1024^3 (practical peak, measured by attention_bench): {peak:.1f} GFLOP/s")
-    print(f"torch {torch.__version__} (BLAS: {'OpenBLAS' if 'openblas' in torch.__config__.show().lower() else 'see torch.__config__.show()'}), numpy {np.__version__}")
+    blas = os.path.realpath("/usr/lib/x86_64-linux-gnu/libblas.so.3")
+    print(f"torch {torch.__version__}, numpy {np.__version__}; system BLAS (both use it): {blas}")
     print(f"{'n':>6} {'sethlab s':>10} {'GFLOP/s':>8} {'%peak':>6} {'torch s':>9} {'GFLOP/s':>8} {'numpy s':>9} {'GFLOP/s':>8} {'torch/sethlab':>13} {'numpy/sethlab':>13}")
     rng = np.random.default_rng(1)
     for n in SIZES:

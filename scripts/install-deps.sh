@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs every Debian package sethlab needs to build, test, run and analyse.
 # Idempotent: packages already present are skipped, so a second run costs one dpkg query.
-# Usage (as root, Debian 12): scripts/install-deps.sh
+# Usage (as root, Debian 12): scripts/install-deps.sh [--bench]
+#   --bench  also what the comparison benchmarks need (PyTorch and numpy on OpenBLAS)
 set -euo pipefail
 
 packages=(
@@ -19,6 +20,11 @@ packages=(
   # analysis
   python3 python3-numpy python3-scipy python3-h5py python3-matplotlib python3-pytest
 )
+if [ "${1:-}" = "--bench" ]; then
+  # Without OpenBLAS, numpy and PyTorch fall back to the reference BLAS (about 40x slower), which
+  # would make any comparison meaningless.
+  packages+=(python3-torch libopenblas0-pthread)
+fi
 
 missing=()
 for p in "${packages[@]}"; do

@@ -233,7 +233,9 @@ TEST(Cli, ASecondWriterIsRefused) {
   EXPECT_EQ(force.status, 2) << force.output;
   EXPECT_NE(force.output.find("is not replaced"), std::string::npos) << force.output;
   // Once the writer is gone (even killed), the file resumes.
-  EXPECT_EQ(run("run " + d + "/job.toml -o " + out + " --resume -q --array-task 0 --array-count 1").status, 2)
+  EXPECT_EQ(run("run " + d + "/job.toml -o " + out + " --resume -q --array-task 0 --array-count 1")
+                .status,
+            2)
       << "another array slice than the file's is refused";
 }
 

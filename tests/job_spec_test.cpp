@@ -76,9 +76,10 @@ TEST(JobSpec, SeedsDependOnParametersNotOnPosition) {
 }
 
 TEST(JobSpec, SearchAndCheckKnobsDoNotChangeInstances) {
-  const auto points = expand_points(parse_job(
-      "[job]\nfamily = \"inversion.exact\"\n[source]\nn = 10\n[search]\nmode = [\"count\", \"decide\"]\n",
-      "job.toml"));
+  const auto points =
+      expand_points(parse_job("[job]\nfamily = \"inversion.exact\"\n[source]\nn = "
+                              "10\n[search]\nmode = [\"count\", \"decide\"]\n",
+                              "job.toml"));
   ASSERT_EQ(points.size(), 2u);
   EXPECT_EQ(points[0].seed, points[1].seed) << "count and decide search the same instance";
 }

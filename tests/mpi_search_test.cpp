@@ -126,9 +126,10 @@ class FailsOnRankOne final : public ChunkScanner {
     return {range.end - range.begin, 0, kNoLatent};
   }
 };
-const Registrar<SolverInfo> kFailing(
-    "test-fails-on-rank-1",
-    {"test only", [](const InversionProblem&) { return std::make_unique<FailsOnRankOne>(); }});
+const Registrar<SolverInfo> kFailing("test-fails-on-rank-1",
+                                     {"test only", [](const InversionProblem&) {
+                                        return std::make_unique<FailsOnRankOne>();
+                                      }});
 
 TEST(MpiSearch, AFailureOnOneRankFailsEveryRank) {
   Rng rng(8);

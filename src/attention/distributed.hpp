@@ -42,10 +42,9 @@ RowBlock row_block(std::size_t n, int ranks, int rank);
 // the same on every rank); y: that many rows x d_v. `kernel` computes the blocks of the exact
 // mechanisms (a name in KernelRegistry; "" = default_kernel).
 template <class T>
-void attend_distributed(Comm& comm, const AttentionSpec& spec, std::size_t n,
-                        MatrixView<const T> q, MatrixView<const T> k, MatrixView<const T> v,
-                        MatrixView<T> y, double* log_scale = nullptr,
-                        const std::string& kernel = "");
+void attend_distributed(Comm& comm, const AttentionSpec& spec, std::size_t n, MatrixView<const T> q,
+                        MatrixView<const T> k, MatrixView<const T> v, MatrixView<T> y,
+                        double* log_scale = nullptr, const std::string& kernel = "");
 
 // Convenience: allocates and returns this rank's output rows.
 template <class T>

@@ -209,7 +209,8 @@ class InversionExact final : public Family {
           spec.fail("source.files", e.what());
         }
         const auto bits = std::get<std::int64_t>(spec.values.at("search.chunk_bits").front());
-        const int effective = bits == 0 ? ChunkPlan::auto_chunk_bits(cnf.num_vars) : static_cast<int>(bits);
+        const int effective =
+            bits == 0 ? ChunkPlan::auto_chunk_bits(cnf.num_vars) : static_cast<int>(bits);
         if (cnf.num_vars - effective > 24)
           spec.fail("search.chunk_bits", path + " has " + std::to_string(cnf.num_vars) +
                                              " variables: set chunk_bits to at least " +

@@ -13,7 +13,7 @@ namespace sethlab {
 FileLock::FileLock(const std::string& path) {
   fd_ = open(path.c_str(), O_RDWR | O_CLOEXEC);
   if (fd_ < 0) throw_input_error(path, 0, "", std::string("cannot open: ") + std::strerror(errno));
-  struct flock fl{};
+  struct flock fl {};
   fl.l_type = F_WRLCK;
   fl.l_whence = SEEK_SET;
   if (fcntl(fd_, F_SETLK, &fl) != 0) {
@@ -21,7 +21,8 @@ FileLock::FileLock(const std::string& path) {
     close(fd_);
     fd_ = -1;
     throw_input_error(path, 0, "",
-                      "another sethlab process" + (pid > 0 ? " (pid " + std::to_string(pid) + ")" : std::string()) +
+                      "another sethlab process" +
+                          (pid > 0 ? " (pid " + std::to_string(pid) + ")" : std::string()) +
                           " is writing this file; wait for it or stop it first");
   }
 }
@@ -30,7 +31,9 @@ FileLock::~FileLock() {
   if (fd_ >= 0) close(fd_);
 }
 
-FileLock::FileLock(FileLock&& other) noexcept : fd_(other.fd_) { other.fd_ = -1; }
+FileLock::FileLock(FileLock&& other) noexcept : fd_(other.fd_) {
+  other.fd_ = -1;
+}
 
 FileLock& FileLock::operator=(FileLock&& other) noexcept {
   if (this != &other) {
@@ -44,7 +47,7 @@ FileLock& FileLock::operator=(FileLock&& other) noexcept {
 long FileLock::holder(const std::string& path) {
   const int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) return 0;
-  struct flock fl{};
+  struct flock fl {};
   fl.l_type = F_WRLCK;
   fl.l_whence = SEEK_SET;
   long pid = 0;

@@ -76,8 +76,9 @@ ResultsWriter::ResultsWriter(const std::string& path, const Provenance& p, bool 
     throw_input_error(path, 0, "",
                       "output file exists; pass --force to replace it or --resume to continue it");
   if (const long pid = FileLock::holder(path); pid > 0)
-    throw_input_error(path, 0, "", "another sethlab process (pid " + std::to_string(pid) +
-                                       ") is writing this file; it is not replaced");
+    throw_input_error(path, 0, "",
+                      "another sethlab process (pid " + std::to_string(pid) +
+                          ") is writing this file; it is not replaced");
   h5::Handle fapl = latest_format_fapl();
   file_ = h5::Handle(
       H5Fcreate(path.c_str(), force ? H5F_ACC_TRUNC : H5F_ACC_EXCL, H5P_DEFAULT, fapl.get()),

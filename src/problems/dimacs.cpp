@@ -119,7 +119,8 @@ void write_dimacs_file(const std::string& path, const Cnf& cnf, const std::strin
   // A fresh temporary name beside the target (never an existing file), then an atomic rename.
   std::string tmp = path + ".XXXXXX";
   const int fd = mkstemp(tmp.data());
-  if (fd < 0) throw std::runtime_error(path + ": cannot create a temporary file: " + std::strerror(errno));
+  if (fd < 0)
+    throw std::runtime_error(path + ": cannot create a temporary file: " + std::strerror(errno));
   close(fd);
   {
     std::ofstream out(tmp, std::ios::trunc);
