@@ -8,11 +8,12 @@
 #include <stdexcept>
 
 #include "attention_distributed_util.hpp"
+#include "mpi_world.hpp"
 
 namespace sethlab {
 namespace {
 
-Comm* world = nullptr;
+Comm*& world = mpi_world;
 
 using attention::AttentionSpec;
 using attention::Matrix;
@@ -68,16 +69,3 @@ TEST(MpiAttention, RefusalsAreCollective) {
 
 }  // namespace
 }  // namespace sethlab
-
-int main(int argc, char** argv) {
-  sethlab::MpiSession mpi(argc, argv);
-  sethlab::world = &mpi.world();
-  ::testing::InitGoogleTest(&argc, argv);
-  if (!mpi.world().is_root()) {
-    auto& listeners = ::testing::UnitTest::GetInstance()->listeners();
-    delete listeners.Release(listeners.default_result_printer());
-  }
-  int failed = RUN_ALL_TESTS();
-  const std::int64_t any = mpi.world().allreduce_max(failed);
-  return any != 0 ? 1 : 0;
-}

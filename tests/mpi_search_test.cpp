@@ -10,6 +10,7 @@
 #include "comm/comm.hpp"
 #include "core/rng.hpp"
 #include "core/stop_signal.hpp"
+#include "mpi_world.hpp"
 #include "problems/ksat_generator.hpp"
 #include "reductions/ksat_to_relu.hpp"
 #include "search/distributed_search.hpp"
@@ -18,7 +19,7 @@
 namespace sethlab {
 namespace {
 
-Comm* world = nullptr;
+Comm*& world = mpi_world;
 
 TEST(MpiSearch, CountsAndWitnessesMatchOracle) {
   Rng rng(777);
@@ -152,18 +153,3 @@ TEST(MpiSearch, AFailureOnOneRankFailsEveryRank) {
 
 }  // namespace
 }  // namespace sethlab
-
-int main(int argc, char** argv) {
-  sethlab::MpiSession mpi(argc, argv);
-  sethlab::world = &mpi.world();
-  ::testing::InitGoogleTest(&argc, argv);
-  // Only the root prints results; all ranks run the same tests so collectives match.
-  if (!mpi.world().is_root()) {
-    auto& listeners = ::testing::UnitTest::GetInstance()->listeners();
-    delete listeners.Release(listeners.default_result_printer());
-  }
-  int failed = RUN_ALL_TESTS();
-  // A failure on the root must fail the whole mpirun.
-  const std::int64_t any = mpi.world().allreduce_max(failed);
-  return any != 0 ? 1 : 0;
-}
