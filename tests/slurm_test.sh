@@ -9,6 +9,9 @@
 #     checkpoints, requeues itself and the requeued job resumes to the same results.
 # Usage: slurm_test.sh SOURCE_DIR SETHLAB_BIN
 set -euo pipefail
+# One Slurm test at a time on a machine: two would stop each other's cluster.
+exec 9>/tmp/sethlab-slurm-test.lock
+flock 9
 src=$1
 bin=$2
 cluster="$src/slurm/local-cluster.sh"
