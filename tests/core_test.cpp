@@ -69,7 +69,9 @@ TEST(ChunkPlan, CoversTheSpaceExactlyOnce) {
   }
   EXPECT_EQ(ChunkPlan(26, 0).chunk_bits(), 16);
   EXPECT_EQ(ChunkPlan(26, 0).num_chunks(), 1024u);
-  EXPECT_EQ(ChunkPlan(8, 0).num_chunks(), 256u);  // n < 10: one latent per chunk
+  EXPECT_EQ(ChunkPlan(8, 0).num_chunks(), 1u);     // small n: chunks of at least 2^8
+  EXPECT_EQ(ChunkPlan(12, 0).num_chunks(), 16u);
+  EXPECT_EQ(ChunkPlan(3, 0).num_chunks(), 1u);
   EXPECT_EQ(ChunkPlan(40, 0).chunk_bits(), 24);
   EXPECT_EQ(ChunkPlan(12, 20).chunk_bits(), 12);  // clamped to n: one chunk
   EXPECT_THROW(ChunkPlan(63, 0), std::invalid_argument);

@@ -125,9 +125,15 @@ until scontrol show job "$id" | grep -q "Restarts=1"; do
   ((SECONDS < deadline)) || { echo "job $id was not requeued"; scontrol show job "$id"; exit 1; }
   sleep 0.5
 done
-# Slurm holds a requeued job for about two minutes; start it now.
+# Slurm holds a requeued job for about two minutes; start it now, then wait for its second run to
+# end (squeue alone can miss a requeued job between its two runs).
 scontrol update jobid="$id" starttime=now
-wait_job "$id"
+deadline=$((SECONDS + 300))
+until scontrol show job "$id" | grep -qE "JobState=(COMPLETED|FAILED|CANCELLED|TIMEOUT)"; do
+  ((SECONDS < deadline)) || { echo "requeued job $id did not finish"; scontrol show job "$id"; exit 1; }
+  sleep 0.5
+done
+scontrol show job "$id" | grep -q "JobState=COMPLETED" || { scontrol show job "$id"; cat "$dir"/warn-"$id".log; exit 1; }
 grep -q "requeueing job" "$dir"/warn-"$id".log
 compare "$dir/ref-long.h5" "$dir/warn.h5" "warning + requeue + resume"
 /usr/bin/python3 - "$dir/warn.h5" <<'PY'

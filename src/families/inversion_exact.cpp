@@ -149,7 +149,7 @@ class InversionExact final : public Family {
          {},
          false,
          "bits",
-         "latents per work chunk = 2^chunk_bits; 0 picks about 1024 chunks"},
+         "latents per work chunk = 2^chunk_bits; 0: about 1024 chunks of 2^8 to 2^24 latents"},
         {"check",
          "verify",
          KnobType::kBool,

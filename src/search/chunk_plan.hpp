@@ -14,7 +14,7 @@ struct ChunkRange {
 
 class ChunkPlan {
  public:
-  // chunk_bits = 0 picks about 1024 chunks (b = n - 10, between 0 and 24 low bits).
+  // chunk_bits = 0 picks about 1024 chunks: b = n - 10, at least min(n, 8), at most 24.
   ChunkPlan(int n, int chunk_bits);
 
   int latent_bits() const { return n_; }
