@@ -232,7 +232,7 @@ TEST(Cli, ASecondWriterIsRefused) {
       << resume.output;
   EXPECT_EQ(force.status, 2) << force.output;
   EXPECT_NE(force.output.find("is not replaced"), std::string::npos) << force.output;
-  // Once the writer is gone (even killed), the file resumes.
+  // With the writer gone the lock is free again, so the job checks run: another slice is refused.
   EXPECT_EQ(run("run " + d + "/job.toml -o " + out + " --resume -q --array-task 0 --array-count 1")
                 .status,
             2)

@@ -69,7 +69,7 @@ TEST(ChunkPlan, CoversTheSpaceExactlyOnce) {
   }
   EXPECT_EQ(ChunkPlan(26, 0).chunk_bits(), 16);
   EXPECT_EQ(ChunkPlan(26, 0).num_chunks(), 1024u);
-  EXPECT_EQ(ChunkPlan(8, 0).num_chunks(), 1u);     // small n: chunks of at least 2^8
+  EXPECT_EQ(ChunkPlan(8, 0).num_chunks(), 1u);  // small n: chunks of at least 2^8
   EXPECT_EQ(ChunkPlan(12, 0).num_chunks(), 16u);
   EXPECT_EQ(ChunkPlan(3, 0).num_chunks(), 1u);
   EXPECT_EQ(ChunkPlan(40, 0).chunk_bits(), 24);

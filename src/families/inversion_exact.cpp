@@ -284,8 +284,7 @@ class InversionExact final : public Family {
       }
       // Chunks are written as they finish: a killed run keeps them and a resume skips them.
       opts.on_chunk = [&](const ChunkRecord& c) {
-        ctx.writer->add_chunk({point.index, c.chunk, c.rank, c.thread, c.begin, c.end, c.candidates,
-                               c.preimages, c.first, c.seconds, c.started});
+        ctx.writer->add_chunk(to_chunk_row(point.index, c));
       };
     }
     const SearchOutcome out = distributed_search(problem, opts, comm);

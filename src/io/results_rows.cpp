@@ -111,4 +111,14 @@ h5::Handle InterruptionRow::h5_type() {
 #undef SETHLAB_NUM
 #undef SETHLAB_STR
 
+ChunkRow to_chunk_row(std::uint64_t point, const ChunkRecord& c) {
+  return {point,        c.chunk,     c.rank,  c.thread,  c.begin,  c.end,
+          c.candidates, c.preimages, c.first, c.seconds, c.started};
+}
+
+ChunkRecord to_chunk_record(const ChunkRow& r) {
+  return {r.chunk, r.begin, r.end,    r.candidates, r.preimages,
+          r.first, r.rank,  r.thread, r.seconds,    r.started};
+}
+
 }  // namespace sethlab

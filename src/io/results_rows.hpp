@@ -7,6 +7,7 @@
 #include <string>
 
 #include "io/h5.hpp"
+#include "search/chunk_record.hpp"
 
 namespace sethlab {
 
@@ -71,6 +72,10 @@ struct ChunkRow {
 
   static h5::Handle h5_type();
 };
+
+// A chunk record as a row of point `point`, and back (the same fields, in one place).
+ChunkRow to_chunk_row(std::uint64_t point, const ChunkRecord& c);
+ChunkRecord to_chunk_record(const ChunkRow& r);
 
 // A point stopped by a signal before its answer was known: the wall time of that attempt (its
 // finished chunks are in /chunks), so a resumed point's t_search covers every attempt.

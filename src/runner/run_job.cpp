@@ -46,8 +46,7 @@ ResumeState resume_state(const ResultsContents& existing) {
   for (const auto& c : existing.chunks) {
     if (s.finished.count(c.point)) continue;
     PointCheckpoint& cp = s.checkpoints[c.point];
-    cp.chunks.push_back({c.chunk, c.begin, c.end, c.candidates, c.preimages, c.first, c.rank,
-                         c.thread, c.seconds, c.started});
+    cp.chunks.push_back(to_chunk_record(c));
     cp.seconds = std::max(cp.seconds, c.started + c.seconds);
   }
   std::map<std::uint64_t, double> interrupted;

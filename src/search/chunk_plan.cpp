@@ -10,7 +10,9 @@ namespace sethlab {
 
 // About 1024 chunks, but never fewer than 2^8 latents per chunk (below that, handing out a chunk
 // costs more than searching it) and never more than 2^24 (a chunk should take seconds, not hours).
-int ChunkPlan::auto_chunk_bits(int n) { return std::clamp(n - 10, std::min(n, 8), 24); }
+int ChunkPlan::auto_chunk_bits(int n) {
+  return std::clamp(n - 10, std::min(n, 8), 24);
+}
 
 ChunkPlan::ChunkPlan(int n, int chunk_bits)
     : n_(n), b_(chunk_bits == 0 ? auto_chunk_bits(n) : chunk_bits) {
