@@ -126,6 +126,10 @@ TEST(JobSpec, BadInputNamesFileLineKeyAndProblem) {
       "search.chunk_bits", "not a list");
   expect_error("[job]\nfamily = \"inversion.exact\"\n[source\nn = 10\n", 3, "",
                "TOML syntax error");
+  expect_error("[job]\nfamily = \"inversion.exact\"\n[source]\nn = 12\n[search]\nchunk_bits = 14\n",
+               6, "search.chunk_bits", "14 exceeds n = 12");
+  expect_error("[job]\nfamily = \"inversion.exact\"\n[source]\nn = [20, 60]\n", 4, "source.n",
+               "makes 2^36 chunks, at most 2^24");
 }
 
 TEST(JobSpec, DimacsFilesResolveRelativeToTheJob) {

@@ -208,17 +208,11 @@ class InversionExact final : public Family {
         } catch (const InputError& e) {
           spec.fail("source.files", e.what());
         }
-        const auto bits = std::get<std::int64_t>(spec.values.at("search.chunk_bits").front());
-        const int effective =
-            bits == 0 ? ChunkPlan::auto_chunk_bits(cnf.num_vars) : static_cast<int>(bits);
-        if (cnf.num_vars - effective > 24)
-          spec.fail("search.chunk_bits", path + " has " + std::to_string(cnf.num_vars) +
-                                             " variables: set chunk_bits to at least " +
-                                             std::to_string(cnf.num_vars - 24));
         if (cnf.num_vars < 1 || cnf.num_vars > kMaxLatentBits)
           spec.fail("source.files", path + ": " + std::to_string(cnf.num_vars) +
                                         " variables; brute force supports 1.." +
                                         std::to_string(kMaxLatentBits));
+        check_chunking(spec, cnf.num_vars, "source.files");
       }
       return;
     }
@@ -233,6 +227,25 @@ class InversionExact final : public Family {
     if (max_k > min_n)
       spec.fail("source.k", "k = " + std::to_string(max_k) +
                                 " exceeds the smallest n = " + std::to_string(min_n));
+    for (const auto& v : spec.values.at("source.n"))
+      check_chunking(spec, std::get<std::int64_t>(v), "source.n");
+  }
+
+  // Chunks no wider than the latent space, and at most 2^24 of them per point, so the dispatcher,
+  // the chunk table and the checkpoint stay small. `n_key` names where n came from.
+  static void check_chunking(const JobSpec& spec, std::int64_t n, const std::string& n_key) {
+    const auto bits = std::get<std::int64_t>(spec.values.at("search.chunk_bits").front());
+    if (bits > n)
+      spec.fail("search.chunk_bits",
+                std::to_string(bits) + " exceeds n = " + std::to_string(n) + " (" + n_key + ")");
+    const std::int64_t effective =
+        bits == 0 ? ChunkPlan::auto_chunk_bits(static_cast<int>(n)) : bits;
+    if (n - effective > 24)
+      spec.fail(bits == 0 ? n_key : "search.chunk_bits",
+                "n = " + std::to_string(n) + " with chunk_bits = " + std::to_string(effective) +
+                    " makes 2^" + std::to_string(n - effective) +
+                    " chunks, at most 2^24 are allowed: set search.chunk_bits to at least " +
+                    std::to_string(n - 24));
   }
 
   PointSummary run_point(const Point& point, const JobSpec& spec, RunContext& ctx) const override {
