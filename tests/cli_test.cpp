@@ -248,6 +248,7 @@ TEST(Cli, AFailedCrossCheckIsNotResumed) {
   p.job_text = job;
   p.job_hash = hash_hex(job);
   p.points_total = 1;
+  p.tables = {"points", "chunks"};
   {
     ResultsWriter w(d + "/out.h5", p, false);
     PointRow row;

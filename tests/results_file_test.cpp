@@ -23,6 +23,7 @@ Provenance prov() {
   p.cpu_model = "test cpu";
   p.start_time = "2026-01-01T00:00:00Z";
   p.points_total = 10;
+  p.tables = {"points", "chunks"};
   return p;
 }
 

@@ -6,6 +6,9 @@
 #include <cmath>
 #include <filesystem>
 #include <limits>
+#include <map>
+#include <ostream>
+#include <tuple>
 
 #include "check/sat_oracle.hpp"
 #include "core/bytes.hpp"
@@ -18,6 +21,7 @@
 #include "problems/ksat_generator.hpp"
 #include "reductions/inversion_problem.hpp"
 #include "runner/family.hpp"
+#include "runner/inspect.hpp"
 #include "search/distributed_search.hpp"
 
 namespace sethlab {
@@ -386,6 +390,48 @@ class InversionExact final : public Family {
                          "): " + problems.substr(0, problems.size() - 2));
     }
     return {out.candidates, out.seconds};
+  }
+
+  std::vector<std::string> tables() const override { return {"points", "chunks"}; }
+
+  // One line per group of points with the same generator, mode, k and n.
+  void print_summary(const ResultsContents& r, std::ostream& out) const override {
+    using Key = std::tuple<std::string, std::string, std::uint32_t, std::uint32_t>;
+    struct Group {
+      int points = 0, found = 0, agree = 0, disagree = 0, unchecked = 0;
+      std::int64_t preimages = 0;
+      std::vector<double> search, check, rate;
+    };
+    std::map<Key, Group> groups;
+    for (const auto& p : r.points) {
+      Group& g = groups[{get_field(p.source), get_field(p.mode), p.k, p.n}];
+      ++g.points;
+      g.found += p.found;
+      g.agree += p.agree == 1;
+      g.disagree += p.agree == 0;
+      g.unchecked += p.agree == -1;
+      if (p.preimages > 0) g.preimages += p.preimages;
+      g.search.push_back(p.t_search);
+      if (p.check_sat >= 0) g.check.push_back(p.t_check);
+      g.rate.push_back(p.candidates_per_second);
+    }
+    char line[256];
+    std::snprintf(line, sizeof line, "%-8s %-6s %3s %3s %6s %6s %10s %11s %11s %10s %s\n", "source",
+                  "mode", "k", "n", "points", "found", "preimages", "search_s", "check_s", "cand/s",
+                  "cross-check");
+    out << line;
+    for (const auto& [key, g] : groups) {
+      const auto& [source, mode, k, n] = key;
+      std::string check = std::to_string(g.agree) + " agree";
+      if (g.disagree) check += ", " + std::to_string(g.disagree) + " DISAGREE";
+      if (g.unchecked) check += ", " + std::to_string(g.unchecked) + " unchecked";
+      std::snprintf(line, sizeof line, "%-8s %-6s %3u %3u %6d %6d %10s %11.4g %11.4g %10.3g %s\n",
+                    source.c_str(), mode.c_str(), k, n, g.points, g.found,
+                    mode == "count" ? std::to_string(g.preimages).c_str() : "-", median(g.search),
+                    median(g.check), median(g.rate), check.c_str());
+      out << line;
+    }
+    out << "(search_s, check_s, cand/s: medians over the group's points; preimages: total)\n";
   }
 
   double work_estimate(const Point& point) const override {

@@ -2,8 +2,10 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <ctime>
+#include <stdexcept>
 #include <thread>
 
 #include "core/build_info.hpp"
@@ -107,13 +109,13 @@ ResultsWriter::ResultsWriter(const std::string& path, const Provenance& p, bool 
   h5::write_attr(f, "array_task", p.array_task);
   h5::write_attr(f, "array_count", p.array_count);
   h5::write_attr(f, "resumes", std::string());
-  {
-    h5::Handle pt = PointRow::h5_type();
-    h5::Handle ct = ChunkRow::h5_type();
-    h5::Handle it = InterruptionRow::h5_type();
-    h5::AppendTable(f, "points", pt.get(), 64);
-    h5::AppendTable(f, "chunks", ct.get(), 1024);
-    h5::AppendTable(f, "interruptions", it.get(), 16);
+  std::vector<std::string> names = p.tables;
+  names.push_back("interruptions");
+  for (const auto& name : names) {
+    if (H5Lexists(f, name.c_str(), H5P_DEFAULT) > 0) continue;  // named twice
+    const TableType& type = table_type(name);
+    h5::Handle t = type.h5_type();
+    h5::AppendTable(f, name, t.get(), type.chunk_rows);
   }
   if (!p.parts.empty()) {
     h5::Handle group(H5Gcreate2(f, "parts", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
@@ -168,9 +170,18 @@ std::unique_ptr<ResultsWriter> ResultsWriter::reopen(const std::string& path,
 
 void ResultsWriter::open_tables_and_start_swmr() {
   const hid_t f = file_.get();
-  points_ = std::make_unique<h5::AppendTable>(f, "points");
-  chunks_ = std::make_unique<h5::AppendTable>(f, "chunks");
-  interruptions_ = std::make_unique<h5::AppendTable>(f, "interruptions");
+  tables_.clear();
+  for (const auto& name : TableTypeRegistry::instance().names()) {
+    if (H5Lexists(f, name.c_str(), H5P_DEFAULT) <= 0) continue;
+    Buffered b;
+    b.name = name;
+    b.type = &table_type(name);
+    b.table = std::make_unique<h5::AppendTable>(f, name);
+    tables_.push_back(std::move(b));
+  }
+  std::stable_sort(tables_.begin(), tables_.end(), [](const Buffered& a, const Buffered& b) {
+    return a.type->role == TableRole::kWorkRecord && b.type->role != TableRole::kWorkRecord;
+  });
   // Every object exists now; from here on only rows are appended (the SWMR rule).
   h5::check_status(H5Fstart_swmr_write(f), "start SWMR writing on " + path_);
   last_flush_ = std::chrono::steady_clock::now();
@@ -187,41 +198,54 @@ ResultsWriter::~ResultsWriter() {
   }
 }
 
+bool ResultsWriter::has_buffered_rows() const {
+  for (const auto& t : tables_)
+    if (t.type->role == TableRole::kFinishedPoints && !t.rows.empty()) return true;
+  return false;
+}
+
 bool ResultsWriter::due(double point_seconds) const {
-  if (point_buffer_.empty() && chunk_buffer_.empty()) return false;
-  if (point_seconds >= policy_.slow_point_seconds || point_buffer_.size() >= policy_.max_rows ||
-      chunk_buffer_.size() >= 64 * policy_.max_rows)
-    return true;
-  return std::chrono::duration<double>(std::chrono::steady_clock::now() - last_flush_).count() >=
-         policy_.max_seconds;
+  bool any = false;
+  for (const auto& t : tables_) {
+    if (t.rows.empty()) continue;
+    any = true;
+    const bool points = t.type->role == TableRole::kFinishedPoints;
+    if (t.count() >= (points ? policy_.max_rows : 64 * policy_.max_rows)) return true;
+    if (points && point_seconds >= policy_.slow_point_seconds) return true;
+  }
+  return any &&
+         std::chrono::duration<double>(std::chrono::steady_clock::now() - last_flush_).count() >=
+             policy_.max_seconds;
 }
 
-void ResultsWriter::add_point(const PointRow& row, double seconds) {
-  point_buffer_.push_back(row);
-  if (due(seconds)) flush();
-}
-
-void ResultsWriter::add_chunk(const ChunkRow& row) {
-  chunk_buffer_.push_back(row);
-  if (due(0)) flush();
+void ResultsWriter::add_raw(const std::string& table, const void* row, std::size_t row_size,
+                            double point_seconds) {
+  Buffered* b = nullptr;
+  for (auto& t : tables_)
+    if (t.name == table) b = &t;
+  if (b == nullptr) throw std::logic_error(path_ + " has no table " + table);
+  if (row_size != b->type->row_size)
+    throw std::logic_error("a row of the wrong type for table " + table);
+  const auto* bytes = static_cast<const unsigned char*>(row);
+  b->rows.insert(b->rows.end(), bytes, bytes + row_size);
+  if (due(point_seconds)) flush();
 }
 
 void ResultsWriter::add_interruption(const InterruptionRow& row) {
-  interruption_buffer_.push_back(row);
+  add("interruptions", row);
   flush();
 }
 
 void ResultsWriter::flush() {
-  // Chunks first: a point row is only visible once its chunks are, so a reader (or a resume)
-  // never sees a finished point without its work records.
-  // Each buffer is emptied as soon as it is written, so a failure halfway (disk full) never
-  // writes the same rows twice when the file is closed afterwards.
-  h5::append_rows(*chunks_, chunk_buffer_);
-  chunk_buffer_.clear();
-  h5::append_rows(*interruptions_, interruption_buffer_);
-  interruption_buffer_.clear();
-  h5::append_rows(*points_, point_buffer_);
-  point_buffer_.clear();
+  // In table order: work records first (see open_tables_and_start_swmr). Each buffer is emptied
+  // as soon as it is written, so a failure halfway (disk full) never writes the same rows twice
+  // when the file is closed afterwards.
+  for (auto& t : tables_) {
+    if (t.rows.empty()) continue;
+    h5::Handle type = t.type->h5_type();
+    t.table->append(type.get(), t.rows.data(), t.count());
+    t.rows.clear();
+  }
   h5::check_status(H5Fflush(file_.get(), H5F_SCOPE_GLOBAL), "flush " + path_);
   last_flush_ = std::chrono::steady_clock::now();
 }
@@ -230,9 +254,7 @@ void ResultsWriter::close(const std::string& status) {
   if (closed_) return;
   closed_ = true;
   flush();
-  points_.reset();
-  chunks_.reset();
-  interruptions_.reset();
+  tables_.clear();
   file_.reset();
   // Attributes cannot change under SWMR; reopen normally to record how the run ended. This also
   // clears the SWMR status flags, so any HDF5 tool opens the finished file.
@@ -280,9 +302,38 @@ ResultsContents read_results(const std::string& path) {
   for (const char* name :
        {"mpi_size", "threads_per_rank", "points_total", "array_task", "array_count"})
     out.attrs[name] = std::to_string(h5::read_attr_int(f.get(), name));
-  out.points = h5::read_rows<PointRow>(h5::AppendTable(f.get(), "points"));
-  out.chunks = h5::read_rows<ChunkRow>(h5::AppendTable(f.get(), "chunks"));
-  out.interruptions = h5::read_rows<InterruptionRow>(h5::AppendTable(f.get(), "interruptions"));
+  for (const auto& name : TableTypeRegistry::instance().names()) {
+    if (H5Lexists(f.get(), name.c_str(), H5P_DEFAULT) <= 0) continue;
+    const TableType& type = table_type(name);
+    const h5::AppendTable table(f.get(), name);
+    RawRows raw;
+    raw.name = name;
+    raw.row_size = type.row_size;
+    raw.bytes.resize(table.size() * type.row_size);
+    h5::Handle t = type.h5_type();
+    if (!raw.bytes.empty()) table.read_all(t.get(), raw.bytes.data());
+    out.tables.emplace(name, std::move(raw));
+  }
+  out.points = out.rows<PointRow>("points");
+  out.chunks = out.rows<ChunkRow>("chunks");
+  out.interruptions = out.rows<InterruptionRow>("interruptions");
+  return out;
+}
+
+std::vector<std::uint64_t> ResultsContents::finished_points() const {
+  std::vector<std::uint64_t> out;
+  for (const auto& [name, raw] : tables)
+    if (table_type(name).role == TableRole::kFinishedPoints)
+      for (std::size_t i = 0; i < raw.size(); ++i) out.push_back(raw.point(i));
+  return out;
+}
+
+std::vector<std::uint64_t> ResultsContents::failed_points() const {
+  std::vector<std::uint64_t> out;
+  for (const auto& [name, raw] : tables)
+    if (table_type(name).role == TableRole::kFinishedPoints)
+      for (std::size_t i = 0; i < raw.size(); ++i)
+        if (raw.agree(i) == 0) out.push_back(raw.point(i));
   return out;
 }
 

@@ -2,50 +2,13 @@
 
 #include <cstddef>
 
+#include "io/compound.hpp"
+#include "io/table_types.hpp"
+
 namespace sethlab {
-namespace {
-
-// Inserts a member, choosing the HDF5 type from the C++ member type.
-template <class T>
-hid_t native_type() {
-  if constexpr (std::is_same_v<T, std::uint64_t>)
-    return H5T_NATIVE_UINT64;
-  else if constexpr (std::is_same_v<T, std::int64_t>)
-    return H5T_NATIVE_INT64;
-  else if constexpr (std::is_same_v<T, std::uint32_t>)
-    return H5T_NATIVE_UINT32;
-  else if constexpr (std::is_same_v<T, std::int8_t>)
-    return H5T_NATIVE_INT8;
-  else if constexpr (std::is_same_v<T, double>)
-    return H5T_NATIVE_DOUBLE;
-  else
-    static_assert(sizeof(T) == 0, "no HDF5 type for this member");
-}
-
-class CompoundBuilder {
- public:
-  explicit CompoundBuilder(std::size_t size) : type_(H5Tcreate(H5T_COMPOUND, size), "H5Tcreate") {}
-  template <class T>
-  void num(const char* name, std::size_t offset) {
-    h5::check_status(H5Tinsert(type_.get(), name, offset, native_type<T>()), name);
-  }
-  void str(const char* name, std::size_t offset, std::size_t size) {
-    h5::Handle s = h5::fixed_string_type(size);
-    h5::check_status(H5Tinsert(type_.get(), name, offset, s.get()), name);
-  }
-  h5::Handle done() { return std::move(type_); }
-
- private:
-  h5::Handle type_;
-};
-
-}  // namespace
-
-#define SETHLAB_NUM(b, Row, f) b.num<decltype(Row::f)>(#f, offsetof(Row, f))
-#define SETHLAB_STR(b, Row, f) b.str(#f, offsetof(Row, f), sizeof(Row::f))
 
 h5::Handle PointRow::h5_type() {
-  CompoundBuilder b(sizeof(PointRow));
+  h5::CompoundBuilder b(sizeof(PointRow));
   SETHLAB_NUM(b, PointRow, point);
   SETHLAB_NUM(b, PointRow, repeat);
   SETHLAB_NUM(b, PointRow, seed);
@@ -83,7 +46,7 @@ h5::Handle PointRow::h5_type() {
 }
 
 h5::Handle ChunkRow::h5_type() {
-  CompoundBuilder b(sizeof(ChunkRow));
+  h5::CompoundBuilder b(sizeof(ChunkRow));
   SETHLAB_NUM(b, ChunkRow, point);
   SETHLAB_NUM(b, ChunkRow, chunk);
   SETHLAB_NUM(b, ChunkRow, rank);
@@ -99,7 +62,7 @@ h5::Handle ChunkRow::h5_type() {
 }
 
 h5::Handle InterruptionRow::h5_type() {
-  CompoundBuilder b(sizeof(InterruptionRow));
+  h5::CompoundBuilder b(sizeof(InterruptionRow));
   SETHLAB_NUM(b, InterruptionRow, point);
   SETHLAB_NUM(b, InterruptionRow, seconds);
   SETHLAB_NUM(b, InterruptionRow, chunks);
@@ -108,8 +71,11 @@ h5::Handle InterruptionRow::h5_type() {
   return b.done();
 }
 
-#undef SETHLAB_NUM
-#undef SETHLAB_STR
+namespace {
+const TableRegistrar<PointRow> kPoints("points", 64, TableRole::kFinishedPoints);
+const TableRegistrar<ChunkRow> kChunks("chunks", 1024, TableRole::kWorkRecord);
+const TableRegistrar<InterruptionRow> kInterruptions("interruptions", 16, TableRole::kWorkRecord);
+}  // namespace
 
 ChunkRow to_chunk_row(std::uint64_t point, const ChunkRecord& c) {
   return {point,        c.chunk,     c.rank,  c.thread,  c.begin,  c.end,

@@ -1,9 +1,10 @@
 #pragma once
-// An experiment family (inversion.exact now; attention and approximate inversion later): its
+// An experiment family (inversion.exact, attention; approximate inversion later): its
 // knobs, its cross-key validation, and how one point runs. Families register themselves by name
 // in their own file under families/.
 #include <cstdint>
 #include <functional>
+#include <iosfwd>
 #include <map>
 #include <memory>
 #include <string>
@@ -18,6 +19,7 @@
 namespace sethlab {
 
 class ResultsWriter;
+struct ResultsContents;
 
 struct Point {
   std::uint64_t index = 0;  // position in the expanded job
@@ -63,6 +65,10 @@ class Family {
   // independent check disagrees (after recording the row).
   virtual PointSummary run_point(const Point& point, const JobSpec& spec,
                                  RunContext& ctx) const = 0;
+  // The results tables it writes (io/table_types.hpp), besides /interruptions.
+  virtual std::vector<std::string> tables() const = 0;
+  // Its part of `sethlab inspect` and of the end-of-run summary: a table of its rows.
+  virtual void print_summary(const ResultsContents& results, std::ostream& out) const = 0;
   // Relative cost of a point, for progress ETAs (inversion: 2^n).
   virtual double work_estimate(const Point& /*point*/) const { return 1.0; }
 };

@@ -42,7 +42,7 @@ MergeReport merge_results(const std::vector<std::string>& parts, const std::stri
     std::map<std::string, std::string> part = a;
     part.erase("job_text");
     part["path"] = parts[i];
-    part["points_in_part"] = std::to_string(contents[i].points.size());
+    part["points_in_part"] = std::to_string(contents[i].finished_points().size());
     prov.parts.push_back(std::move(part));
     std::string h = a.at("hosts");
     for (std::size_t pos = 0; pos <= h.size();) {
@@ -59,25 +59,27 @@ MergeReport merge_results(const std::vector<std::string>& parts, const std::stri
   prov.cpu_model = a0.at("cpu_model");
   prov.start_time = earliest;
   prov.points_total = std::stoull(a0.at("points_total"));
+  std::set<std::string> tables;
+  for (const auto& c : contents)
+    for (const auto& [name, rows] : c.tables) tables.insert(name);
+  prov.tables.assign(tables.begin(), tables.end());
 
   MergeReport report;
   std::set<std::uint64_t> seen;
   ResultsWriter writer(output, prov, force);
   for (const auto& c : contents) {
+    // A point is taken from the first part that finished it, with all its rows in every table.
     std::set<std::uint64_t> taken;
-    for (const auto& p : c.points) {
-      if (!seen.insert(p.point).second) {
-        report.duplicates.push_back(p.point);
+    for (const std::uint64_t p : c.finished_points()) {
+      if (!seen.insert(p).second) {
+        report.duplicates.push_back(p);
         continue;
       }
-      taken.insert(p.point);
+      taken.insert(p);
     }
-    for (const auto& ch : c.chunks)
-      if (taken.count(ch.point)) writer.add_chunk(ch);
-    for (const auto& i : c.interruptions)
-      if (taken.count(i.point)) writer.add_interruption(i);
-    for (const auto& p : c.points)
-      if (taken.count(p.point)) writer.add_point(p, 0.0);
+    for (const auto& [name, rows] : c.tables)
+      for (std::size_t i = 0; i < rows.size(); ++i)
+        if (taken.count(rows.point(i))) writer.add_raw(name, rows.row(i), rows.row_size);
   }
   for (std::uint64_t i = 0; i < prov.points_total; ++i)
     if (!seen.count(i)) report.missing.push_back(i);

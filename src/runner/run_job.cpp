@@ -42,7 +42,7 @@ struct ResumeState {
 // an attempt was killed (no record), at least the end of the latest chunk it wrote.
 ResumeState resume_state(const ResultsContents& existing) {
   ResumeState s;
-  for (const auto& p : existing.points) s.finished.insert(p.point);
+  for (const std::uint64_t p : existing.finished_points()) s.finished.insert(p);
   for (const auto& c : existing.chunks) {
     if (s.finished.count(c.point)) continue;
     PointCheckpoint& cp = s.checkpoints[c.point];
@@ -114,17 +114,17 @@ int run_job(const RunOptions& options, Comm& comm) {
   prov.points_total = all_points.size();
   prov.array_task = array ? options.array_task : -1;
   prov.array_count = array ? options.array_count : 0;
+  prov.tables = family->tables();
   std::unique_ptr<ResultsWriter> writer;
   ResumeState state;
   if (comm.is_root()) {
     try {
       if (resume) {
         // A run stopped by a failed cross-check is not continued as if nothing happened.
-        for (const auto& p : read_results(options.output).points)
-          if (p.agree == 0)
-            throw_input_error(options.output, 0, "agree",
-                              "point " + std::to_string(p.point) +
-                                  " failed its cross-check; this file cannot be resumed");
+        for (const std::uint64_t p : read_results(options.output).failed_points())
+          throw_input_error(options.output, 0, "agree",
+                            "point " + std::to_string(p) +
+                                " failed its cross-check; this file cannot be resumed");
         ResultsContents existing;
         writer = ResultsWriter::reopen(options.output, prov, existing);
         state = resume_state(existing);
