@@ -69,6 +69,10 @@ class Family {
   virtual std::vector<std::string> tables() const = 0;
   // Its part of `sethlab inspect` and of the end-of-run summary: a table of its rows.
   virtual void print_summary(const ResultsContents& results, std::ostream& out) const = 0;
+  // Sets the knobs a point does not use to one fixed value (attention: the Taylor order of an
+  // exact mechanism), so that a sweep over them does not repeat the same measurement:
+  // expand_points keeps the first of the points that become equal.
+  virtual void canonicalize(std::map<std::string, Value>& /*params*/) const {}
   // Relative cost of a point, for progress ETAs (inversion: 2^n).
   virtual double work_estimate(const Point& /*point*/) const { return 1.0; }
 };

@@ -1,6 +1,9 @@
 #include "runner/sweep.hpp"
 
+#include <memory>
+#include <set>
 #include "core/hash.hpp"
+
 #include "core/rng.hpp"
 
 namespace sethlab {
@@ -20,22 +23,29 @@ std::vector<Point> expand_points(const JobSpec& spec) {
     if (spec.values.count(k.key())) keys.push_back(k.key());
   std::vector<std::size_t> digit(keys.size(), 0);
   std::vector<Point> points;
+  const std::unique_ptr<Family> family = make_family(spec.family);
+  std::set<std::string> seen;  // canonical parameter sets already expanded
   while (true) {
     Point base;
+    for (std::size_t i = 0; i < keys.size(); ++i)
+      base.params[keys[i]] = spec.values.at(keys[i])[digit[i]];
+    family->canonicalize(base.params);
     Fnv1a64 h;
-    for (std::size_t i = 0; i < keys.size(); ++i) {
-      const Value& v = spec.values.at(keys[i])[digit[i]];
-      base.params[keys[i]] = v;
+    std::string canonical;
+    for (const auto& key : keys) {  // knob order: seeds stay as they were before canonicalize
+      const Value& v = base.params.at(key);
+      canonical += key + "=" + value_to_string(v) + ";";
       // Only what defines the instance feeds its seed: points that differ in how they are
       // searched or checked (mode, solver, ...) get the same instances, so they pair up.
-      if (keys[i].rfind("source.", 0) == 0) {
-        h.add_bytes(keys[i]);
+      if (key.rfind("source.", 0) == 0) {
+        h.add_bytes(key);
         h.add_bytes("=");
         h.add_bytes(value_to_string(v));
         h.add_bytes(";");
       }
     }
-    for (std::int64_t r = 0; r < spec.repeats; ++r) {
+    const bool fresh = seen.insert(canonical).second;
+    for (std::int64_t r = 0; fresh && r < spec.repeats; ++r) {
       Point p = base;
       p.index = points.size();
       p.repeat = static_cast<std::uint32_t>(r);
