@@ -4,7 +4,11 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from sethlab_analysis.attention import attention_experiments
+from sethlab_analysis.attention import attention_groups
+from sethlab_analysis.attention_errors import error_flags, error_lines, rounding_note
+from sethlab_analysis.attention_performance import performance_lines
+from sethlab_analysis.attention_verdict import group_verdict
+from sethlab_analysis.crossover import crossovers
 from sethlab_analysis.errors import AnalysisError, TooFewSizes
 from sethlab_analysis.experiments import POOLED, SEARCH, build_experiments
 from sethlab_analysis.extrapolation import extrapolation_challenge
@@ -13,7 +17,8 @@ from sethlab_analysis.laws import EXPONENTIAL
 from sethlab_analysis.loader import duplicate_points
 from sethlab_analysis.throughput import (efficiency_summary, per_rank_throughput,
                                          scaling_efficiency)
-from sethlab_analysis.verdict import attention_verdict, inversion_verdict
+from sethlab_analysis.table import Table
+from sethlab_analysis.verdict import inversion_verdict
 
 
 @dataclass
@@ -46,15 +51,22 @@ class Analysis:
     skipped: list            # (title, reason) of experiments that could not be fitted
     throughput: list
     efficiency: object       # Table, one row per point
-    attention: list
-    attention_verdicts: list
+    attention: list          # AttentionGroups (attention.py)
+    attention_verdicts: list  # loud flags (attention_errors.py) first, then one per group
     warnings: list = field(default_factory=list)
+    crossovers: list = field(default_factory=list)
+    error_lines: list = field(default_factory=list)
+    performance: list = field(default_factory=list)
 
     @property
     def verdicts(self):
         """One line per experiment; pooled fits are in the tables but make no claim."""
         return ([e.verdict for e in self.experiments if e.experiment.subset != POOLED]
                 + list(self.attention_verdicts))
+
+    @property
+    def has_points(self):
+        return len(self.results.points) > 0
 
     def to_dict(self):
         return {
@@ -69,6 +81,13 @@ class Analysis:
                                    for w, s in efficiency_summary(self.efficiency).items()},
             "attention": [a.to_dict() for a in self.attention],
             "attention_verdicts": [v.to_dict() for v in self.attention_verdicts],
+            "taylor_exponents": [{"title": a.title, "beta": a.judged.slope,
+                                  "beta_ci": list(a.judged.slope_ci),
+                                  "upper_half": a.differs} for a in self.attention
+                                 if a.taylor and a.fit is not None],
+            "crossover": [c.to_dict() for c in self.crossovers],
+            "attention_errors": [e.to_dict() for e in self.error_lines],
+            "attention_performance": [p.to_dict() for p in self.performance],
             "warnings": self.warnings,
         }
 
@@ -78,7 +97,8 @@ def _warnings(results, experiments):
     for prov in results.files:
         if prov.status != "complete":
             out.append(f"{prov.path}: status is {prov.status!r}, so its results may be partial "
-                       f"({prov.points} of {prov.get('points_total', '?')} points)")
+                       f"({prov.points + prov.attention} of {prov.get('points_total', '?')} "
+                       "points)")
         out += [f"{prov.path}: {note}" for note in prov.notes]
     hashes = sorted({p.job_hash for p in results.files})
     if len(hashes) > 1:
@@ -121,21 +141,22 @@ def _work_fit(series, knobs):
         return None
 
 
-def analyse(results, settings):
-    """Fit every experiment the results support. Raises AnalysisError when nothing can be
-    fitted, naming the files."""
+def _analyse_inversion(results, knobs, holdout):
+    """Fit every inversion experiment; returns (done, skipped, efficiency, experiments).
+    Raises AnalysisError when the points allow no fit at all."""
     where = ", ".join(results.paths)
     sizes = np.unique(results.points["n"])
     if len(sizes) < MIN_SIZES:
         listed = ", ".join(str(int(s)) for s in sizes)
         raise AnalysisError(where, f"too few distinct sizes to fit: n = {listed} "
                                    f"(need >= {MIN_SIZES} distinct n)")
-    knobs = dict(resamples=settings.resamples, confidence=settings.confidence, seed=settings.seed)
     done, skipped = [], []
     efficiency = scaling_efficiency(results.points, results.chunks)
     points = (results.points.with_column("busy_seconds", efficiency["busy_seconds"])
               .with_column("efficiency", efficiency["efficiency"]))
-    experiments = build_experiments(points, results.family)
+    # Only the files with points name the inversion family (attention files may be mixed in).
+    family = ", ".join(sorted({p.family for p in results.files if p.points}))
+    experiments = build_experiments(points, family)
     for exp in experiments:
         try:
             fits = {m: fit_law(EXPONENTIAL, exp.series.n, exp.series.time, method=m, **knobs)
@@ -153,7 +174,7 @@ def analyse(results, settings):
             continue
         try:
             challenge = extrapolation_challenge(EXPONENTIAL, exp.series.n, exp.series.time,
-                                                holdout=settings.holdout, **knobs)
+                                                holdout=holdout, **knobs)
             note = ""
         except TooFewSizes as error:
             challenge, note = None, f"no extrapolation challenge: {error}"
@@ -164,10 +185,88 @@ def analyse(results, settings):
         raise AnalysisError(where, "too few distinct sizes to fit in every experiment (need >= "
                                    f"{MIN_SIZES} distinct n with positive times): "
                                    + "; ".join(f"{t}: {r}" for t, r in skipped))
-    attention = attention_experiments(results.attention, **knobs)
+    return done, skipped, efficiency, experiments
+
+
+def _empty_efficiency():
+    return Table({name: np.zeros(0) for name in ("file", "point", "n", "workers", "achieved",
+                                                 "single_worker", "busy_seconds",
+                                                 "efficiency")})
+
+
+def _attention_duplicates(results):
+    """(job_hash, point) pairs of /attention rows found in more than one file: overlapping
+    array parts would count those points twice as repeats."""
+    table = results.attention
+    if table is None or "point" not in table:
+        return []
+    seen = {}
+    for prov in results.files:
+        rows = table["point"][table["file"] == prov.index]
+        for point in np.unique(rows):
+            seen.setdefault((prov.job_hash, int(point)), set()).add(prov.index)
+    count = sum(1 for files in seen.values() if len(files) > 1)
+    if not count:
+        return []
+    return [f"{count} attention point(s) of one job appear in more than one file and are "
+            "counted as repeats more than once (overlapping array parts?)"]
+
+
+def _attention_warnings(results, groups):
+    table = results.attention
+    out = _attention_duplicates(results)
+    for g in groups:
+        if g.dropped:
+            why = "; ".join(f"{note!r} x{count}" for note, count in g.notes.items())
+            out.append(f"{g.title}: {g.dropped} time(s) <= 0 or NaN left out of the fit"
+                       + (f" (note: {why})" if why else ""))
+        if g.fit is not None and g.fit.bootstrap == "residual":
+            out.append(f"{g.title}: one row per size, so its intervals come from the residuals "
+                       "(residual bootstrap) and are rough; run repeats or seeds")
+        if g.varying:
+            out.append(f"{g.title}: {', '.join(g.varying)} vary within the group; its rows are "
+                       "fitted together as repeats")
+    note = rounding_note(table)
+    if note:
+        out.append(note)
+    return out
+
+
+def analyse(results, settings):
+    """Fit every experiment the results support. Raises AnalysisError when nothing can be
+    fitted, naming the files."""
+    where = ", ".join(results.paths)
+    knobs = dict(resamples=settings.resamples, confidence=settings.confidence, seed=settings.seed)
+    table = results.attention
+    has_attention = table is not None and len(table) > 0
+    done, skipped, experiments, efficiency = [], [], [], _empty_efficiency()
+    if len(results.points):
+        try:
+            done, skipped, efficiency, experiments = _analyse_inversion(results, knobs,
+                                                                        settings.holdout)
+        except AnalysisError as error:
+            if not has_attention:
+                raise
+            # Mixed with attention files: the attention part can still be analysed.
+            skipped.append(("inversion (/points)", error.problem))
+    groups = attention_groups(table, **knobs)
+    fitted = [g for g in groups if g.fit is not None]
+    errors = error_lines(table)
+    # An error study (jobs/attention-error.toml: few sizes, many p and B) has no time law to fit
+    # but its Taylor errors are the result; only a file with neither is refused.
+    if has_attention and not fitted and not done and not errors:
+        raise AnalysisError(where, "too few distinct sizes to fit in every attention group "
+                                   f"(need >= {MIN_SIZES} distinct n with positive "
+                                   "time_median): " + "; ".join(f"{g.title}: {g.skipped}"
+                                                                for g in groups))
+    skipped += [(g.title, g.skipped) for g in groups if g.fit is None]
+    warnings = _warnings(results, experiments) + _attention_warnings(results, groups)
     return Analysis(results=results, settings=settings, experiments=done, skipped=skipped,
                     throughput=per_rank_throughput(results.chunks),
                     efficiency=efficiency,
-                    attention=attention,
-                    attention_verdicts=[attention_verdict(a) for a in attention if a.fit],
-                    warnings=_warnings(results, experiments))
+                    attention=groups,
+                    attention_verdicts=error_flags(table) + [group_verdict(g) for g in fitted],
+                    warnings=warnings,
+                    crossovers=crossovers(table),
+                    error_lines=errors,
+                    performance=performance_lines(groups))

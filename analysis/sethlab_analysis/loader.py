@@ -4,6 +4,10 @@ Every file is validated before anything is computed, and every problem becomes a
 naming the file. Several files (array parts of one job, or runs to compare) are concatenated;
 each row gets a `file` column, the index of its file, so that rows and chunks stay joined by
 (file, point) even when two parts reuse point numbers, and each file's provenance is kept.
+
+Two kinds of file exist: inversion runs (/points, /chunks) and attention runs (/attention, no
+/points or /chunks). A file must hold rows in at least one of /points and /attention; files of
+both kinds may be analysed together, each table concatenated over the files that have it.
 """
 
 import os
@@ -22,7 +26,12 @@ SUPPORTED_VERSIONS = (1,)
 REQUIRED_POINT_FIELDS = ("point", "n", "k", "mode", "source", "solver", "found", "candidates",
                          "t_search", "t_check", "check_solver", "ranks", "threads")
 REQUIRED_CHUNK_FIELDS = ("point", "rank", "thread", "candidates", "seconds")
-REQUIRED_ATTENTION_FIELDS = ("n", "d", "mechanism", "p", "time_median")
+# What the attention fits, the crossover and the error tables read (docs/results-format.md,
+# section /attention). Optional columns (peak_rss_max, input_bytes, error_bound, ...) are used
+# when present.
+REQUIRED_ATTENTION_FIELDS = ("n", "d", "d_v", "mechanism", "p", "precision", "ranks", "threads",
+                             "time_median", "time_min", "gflops", "max_abs_error",
+                             "max_rel_error", "B", "agree", "error_rows")
 
 
 @dataclass
@@ -137,8 +146,18 @@ def _check_fields(path, table, required, name):
         raise AnalysisError(path, f"the {name} table lacks field(s) {', '.join(missing)}")
 
 
+def _describe(name, table):
+    return f"no /{name} table" if table is None else f"the /{name} table is empty"
+
+
+def _empty(fields):
+    return Table({f: np.zeros(0) for f in fields})
+
+
 def read_results_file(path, index=0):
-    """One file -> (Provenance, points, chunks, attention or None), validated."""
+    """One file -> (Provenance, points or None, chunks or None, attention or None), validated.
+    points is None for an attention-only file; attention is None when the file has no rows
+    there."""
     with open_results_file(path) as h5:
         attrs = {name: _plain(value) for name, value in h5.attrs.items()}
         schema = attrs.get("schema")
@@ -150,34 +169,45 @@ def read_results_file(path, index=0):
         if version not in SUPPORTED_VERSIONS:
             raise AnalysisError(path, f"unknown schema_version {version!r} (this analysis reads "
                                       f"{', '.join(map(str, SUPPORTED_VERSIONS))})")
-        if "points" not in h5:
-            raise AnalysisError(path, "has no /points table")
         try:
-            points = _read_table(h5["points"])
+            points = _read_table(h5["points"]) if "points" in h5 else None
             chunks = _read_table(h5["chunks"]) if "chunks" in h5 else None
             attention = _read_table(h5["attention"]) if "attention" in h5 else None
-        except (OSError, ValueError, KeyError) as error:
+            interruptions = len(h5["interruptions"]) if "interruptions" in h5 else 0
+        except (OSError, ValueError, KeyError, TypeError) as error:
             raise AnalysisError(path, f"a table cannot be read ({error})") from None
 
-    if len(points) == 0:
-        raise AnalysisError(path, f"the /points table is empty (status {attrs.get('status')!r}:"
-                                  " no point has finished)")
-    _check_fields(path, points, REQUIRED_POINT_FIELDS, "/points")
+    has_points = points is not None and len(points) > 0
+    has_attention = attention is not None and len(attention) > 0
+    if not has_points and not has_attention:
+        # Say what each table looked like: an empty one usually means no point has finished
+        # yet (a run still going, or killed early), a missing one a different family.
+        raise AnalysisError(path, f"nothing to analyse: {_describe('points', points)} and "
+                                  f"{_describe('attention', attention)} (family "
+                                  f"{attrs.get('family')!r}, status {attrs.get('status')!r})")
     notes = []
-    if chunks is None:
-        notes.append("no /chunks table: throughput and efficiency are not available")
-        chunks = Table({f: np.zeros(0) for f in REQUIRED_CHUNK_FIELDS})
-    elif len(chunks):
-        _check_fields(path, chunks, REQUIRED_CHUNK_FIELDS, "/chunks")
-    if attention is not None and len(attention):
+    if has_points:
+        _check_fields(path, points, REQUIRED_POINT_FIELDS, "/points")
+        if chunks is None:
+            notes.append("no /chunks table: throughput and efficiency are not available")
+            chunks = _empty(REQUIRED_CHUNK_FIELDS)
+        elif len(chunks):
+            _check_fields(path, chunks, REQUIRED_CHUNK_FIELDS, "/chunks")
+    else:
+        points, chunks = None, None  # an attention run has no chunks by design
+    if has_attention:
         _check_fields(path, attention, REQUIRED_ATTENTION_FIELDS, "/attention")
+    if interruptions:
+        notes.append(f"{interruptions} attempt(s) at a point were stopped by a signal "
+                     "(/interruptions); their time is not in the rows")
 
-    provenance = Provenance(index=index, path=str(path), attrs=attrs, points=len(points),
-                            chunks=len(chunks), notes=notes,
-                            attention=0 if attention is None else len(attention))
-    points = points.with_column("file", index)
-    chunks = chunks.with_column("file", index) if len(chunks) else None
-    attention = attention.with_column("file", index) if attention is not None else None
+    provenance = Provenance(index=index, path=str(path), attrs=attrs,
+                            points=len(points) if has_points else 0,
+                            chunks=len(chunks) if chunks is not None else 0, notes=notes,
+                            attention=len(attention) if has_attention else 0)
+    points = points.with_column("file", index) if has_points else None
+    chunks = chunks.with_column("file", index) if chunks is not None and len(chunks) else None
+    attention = attention.with_column("file", index) if has_attention else None
     return provenance, points, chunks, attention
 
 
@@ -190,14 +220,17 @@ def load_results(paths):
     for index, path in enumerate(paths):
         prov, p, c, a = read_results_file(path, index)
         files.append(prov)
-        points.append(p)
+        if p is not None:
+            points.append(p)
         if c is not None:
             chunks.append(c)
         if a is not None:
             attention.append(a)
-    empty_chunks = Table({f: np.zeros(0) for f in REQUIRED_CHUNK_FIELDS + ("file",)})
-    return Results(points=Table.concat(points),
-                   chunks=Table.concat(chunks) if chunks else empty_chunks,
+    # Empty tables with the right columns keep the inversion code free of special cases.
+    return Results(points=(Table.concat(points) if points
+                           else _empty(REQUIRED_POINT_FIELDS + ("file",))),
+                   chunks=(Table.concat(chunks) if chunks
+                           else _empty(REQUIRED_CHUNK_FIELDS + ("file",))),
                    attention=Table.concat(attention) if attention else None,
                    files=files)
 

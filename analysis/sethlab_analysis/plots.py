@@ -34,8 +34,12 @@ def _new_figure(width=7.5, height=5.0):
 
 
 def _finish(fig, ax, outdir, name, title, caption):
-    ax.set_title(title, fontsize=11)
-    ax.grid(True, which="major", alpha=0.3)
+    """Title, caption and save. ax=None: a figure of several panels, titled as a whole."""
+    if ax is None:
+        fig.suptitle(title, fontsize=11)
+    else:
+        ax.set_title(title, fontsize=11)
+        ax.grid(True, which="major", alpha=0.3)
     # Wrap the caption to the figure's width (about 19 characters per inch at this size).
     wrapped = textwrap.fill(caption, width=int(19 * fig.get_figwidth()))
     lines = wrapped.count("\n") + 1
@@ -170,55 +174,6 @@ def plot_efficiency(analysis, outdir):
                    caption)
 
 
-def plot_attention_time(analysis, outdir):
-    fig, ax = _new_figure()
-    for index, exp in enumerate(e for e in analysis.attention if e.fit is not None):
-        color = COLORS[index % len(COLORS)]
-        ax.scatter(exp.n, exp.time, s=10, alpha=0.5, color=color)
-        grid = np.geomspace(exp.fit.sizes[0], exp.fit.sizes[-1], 100)
-        lo, hi = exp.fit.band_log2(grid)
-        ax.fill_between(grid, 2.0 ** lo, 2.0 ** hi, color=color, alpha=0.18, linewidth=0)
-        ax.plot(grid, 2.0 ** exp.fit.predict_log2(grid), color=color,
-                label=f"{exp.title}: ~n^{exp.fit.slope:.2f}")
-    ax.set_xscale("log")
-    ax.set_yscale("log")
-    ax.set_xlabel("n (sequence length), log scale")
-    ax.set_ylabel("median time (s), log scale")
-    ax.legend(fontsize=7)
-    return _finish(fig, ax, outdir, "attention_time.png", "Attention: time vs n (power-law fits)",
-                   analysis.results.caption())
-
-
-def plot_attention_error(analysis, outdir):
-    """max_abs_error of the Taylor approximations against their order p, one line per
-    (mechanism, B); exact rows (p = -1) have no order and are left out."""
-    table = analysis.results.attention
-    if "max_abs_error" not in table:
-        return None
-    rows = table["p"] >= 0
-    if not rows.any():
-        return None
-    fig, ax = _new_figure(6.5, 4.2)
-    has_b = "B" in table
-    bounds = table["B"][rows].astype(float) if has_b else np.zeros(int(rows.sum()))
-    keys = sorted(set(zip(table["mechanism"][rows].tolist(), bounds.tolist())))
-    for index, (mechanism, bound) in enumerate(keys):
-        pick = rows & (table["mechanism"] == mechanism)
-        if has_b:
-            pick &= table["B"] == bound
-        ps = np.unique(table["p"][pick])
-        worst = [np.max(table["max_abs_error"][pick & (table["p"] == p)]) for p in ps]
-        ax.plot(ps, worst, "o-", color=COLORS[index % len(COLORS)],
-                label=f"{mechanism}" + (f", B={bound:g}" if has_b else ""))
-    ax.set_xticks(np.unique(table["p"][rows]))  # orders are integers
-    ax.set_yscale("log")
-    ax.set_xlabel("Taylor order p")
-    ax.set_ylabel("max |error| over n (output units), log scale")
-    ax.legend(fontsize=8)
-    return _finish(fig, ax, outdir, "attention_error.png", "Attention: Taylor error vs order",
-                   analysis.results.caption())
-
-
 def write_plots(analysis, outdir):
     """Every figure the analysis supports, written into outdir; returns the Plots in order."""
     os.makedirs(outdir, exist_ok=True)
@@ -235,10 +190,7 @@ def write_plots(analysis, outdir):
         plots.append(plot_throughput(analysis, outdir))
     if np.isfinite(analysis.efficiency["efficiency"]).any():
         plots.append(plot_efficiency(analysis, outdir))
-    if any(e.fit is not None for e in analysis.attention):
-        plots.append(plot_attention_time(analysis, outdir))
-    if analysis.results.attention is not None and len(analysis.results.attention):
-        error_plot = plot_attention_error(analysis, outdir)
-        if error_plot is not None:
-            plots.append(error_plot)
+    # Imported here: attention_plots uses this module's helpers.
+    from sethlab_analysis.attention_plots import attention_plots
+    plots += attention_plots(analysis, outdir)
     return plots

@@ -3,8 +3,10 @@ experiment, as DIR/report.md (PNG files beside it) and DIR/report.html (self-con
 
 import os
 
+from sethlab_analysis import attention_text as at
 from sethlab_analysis import document as doc
 from sethlab_analysis import textout
+from sethlab_analysis.attention import UPPER_MIN_SIZES
 from sethlab_analysis.experiments import POOLED
 from sethlab_analysis.plots import write_plots
 from sethlab_analysis.throughput import __doc__ as THROUGHPUT_DOC
@@ -61,7 +63,8 @@ def _provenance_blocks(analysis):
     header = ["attribute"] + [f"file {p.index}" for p in files]
     rows = [["path"] + [p.path for p in files],
             ["points (rows)"] + [str(p.points) for p in files],
-            ["chunks (rows)"] + [str(p.chunks) for p in files]]
+            ["chunks (rows)"] + [str(p.chunks) for p in files],
+            ["attention (rows)"] + [str(p.attention) for p in files]]
     rows += [[name] + [str(p.get(name, "")) for p in files] for name in PROVENANCE_ATTRS]
     blocks = [doc.Heading(2, "Job and provenance"), doc.TableBlock(header, rows)]
     seen = set()
@@ -74,21 +77,80 @@ def _provenance_blocks(analysis):
     return blocks
 
 
-def report_blocks(analysis, plots):
-    res = analysis.results
+def _attention_guide(analysis):
+    pct = f"{100 * analysis.settings.confidence:g}%"
+    return doc.Bullets([
+        "Each attention group (mechanism, p, d, d_v, precision, w, ranks, threads, kernel) is "
+        "fitted as time_median = c * n^beta by least squares on log time against log n over "
+        f"per-size medians; rows that differ only in B or seed are repeats. {pct} intervals "
+        "from a bootstrap that resamples rows within each size.",
+        "Expected: beta = 2 for exact softmax, exponential and rbf (n^2 (d + d_v) flops), "
+        "beta = 1 for Taylor of fixed order p (4 n C(d + p, p) (d_v + 1) flops; paper 2, "
+        "Thm 10) and for a fixed window w. A fit is 'near' the expected value when its CI "
+        "comes within 0.15 of it. Exact attention reading quadratic shows what the naive "
+        "algorithm costs; the SETH lower bound n^(2-o(1)) (d = omega(log n)) is conditional "
+        "and no timing tests it.",
+        "Small n carry fixed costs (thread start, allocation, the Allreduce) that flatten the "
+        f"curve. Groups with >= {UPPER_MIN_SIZES} sizes are also fitted on the upper half of "
+        "their sizes; when the all-sizes estimate falls outside the upper-half CI (by >= 0.05) "
+        "both are reported and the verdict judges the upper half.",
+        "Crossover: per (d, d_v, precision, ranks, threads), Taylor order p against the "
+        "FASTEST exact kernel at each common n (median over repeats). The crossover n is the "
+        "smallest measured n from which Taylor is faster at every larger measured n; the "
+        "ratio is exact time / Taylor time at the largest common n.",
+        "Errors: max_abs_error and max_rel_error of the Taylor rows against the float64 "
+        "reference, worst row per (B, n, p), with that row's error_bound (theory.md; NaN "
+        "where eta >= 1 and no bound applies). A row above a finite bound by more than its "
+        "own measured rounding (check_rel_error * B) is flagged: the bound holds in exact "
+        "arithmetic, so that is a bug in the kernel, the measurement or the theory. "
+        "B/sqrt(ln n) places a row against Alman and Song's threshold: B = o(sqrt(log n)) "
+        "allows n^(1+o(1)) time, B = Theta(sqrt(log n)) does not (under SETH).",
+        "Rows with agree = 0 (a kernel disagreed with its float64 check) are flagged too.",
+    ])
+
+
+def _attention_blocks(analysis, plots):
+    image = lambda p: doc.Image(p.name, p.title, p.caption)
+    blocks = [doc.Heading(2, "Attention")]
+    if not analysis.attention:
+        return blocks + [doc.Paragraph("No /attention table in these files: no power-law "
+                                       "fits.")]
+    heads = at.headline(analysis)
+    if heads:
+        blocks += [doc.Paragraph("Headline: the fitted Taylor exponent(s)."),
+                   doc.Bullets(heads)]
+    blocks += [doc.Heading(3, "How to read the attention results"), _attention_guide(analysis),
+               doc.Heading(3, "Power-law fits"), doc.TableBlock(*at.fit_rows(analysis))]
+    if any(g.differs for g in analysis.attention):
+        blocks.append(doc.Paragraph(at.FIT_NOTE))
+    blocks += [image(p) for p in plots if p.name == "attention_time.png"]
+    header, rows = at.crossover_rows(analysis)
+    blocks.append(doc.Heading(3, "Crossover: Taylor against exact"))
+    if rows:
+        blocks += [doc.TableBlock(header, rows),
+                   doc.Bullets([c.summary() for c in analysis.crossovers])]
+    else:
+        blocks.append(doc.Paragraph("No Taylor order shares a size with its exact mechanism "
+                                    "at the same d, d_v, precision, ranks and threads."))
+    header, rows = at.error_rows(analysis)
+    blocks.append(doc.Heading(3, "Taylor errors against p"))
+    if rows:
+        blocks.append(doc.TableBlock(header, rows))
+        blocks += [image(p) for p in plots if p.name == "attention_error.png"]
+    else:
+        blocks.append(doc.Paragraph("No Taylor rows."))
+    blocks += [doc.Heading(3, "GFLOP/s and peak memory"),
+               doc.Paragraph("Per group and n: fastest time_min, median time_median and "
+                             "GFLOP/s, largest peak_rss_max (MiB; 'not reset' = the process's "
+                             "peak so far, an upper bound) and input_bytes over the rows."),
+               doc.TableBlock(*at.performance_rows(analysis))]
+    return blocks
+
+
+def _inversion_blocks(analysis, plots):
     by_name = {p.name: p for p in plots}
     image = lambda p: doc.Image(p.name, p.title, p.caption)
-    blocks = [doc.Heading(1, f"sethlab report: {res.family}"),
-              doc.Paragraph(f"{res.caption()}; {len(res.files)} file(s), {len(res.points)} "
-                            f"points, {len(res.chunks)} chunks. Settings: "
-                            + ", ".join(f"{k} = {v:.4g}" if isinstance(v, float) else f"{k} = {v}"
-                                        for k, v in analysis.settings.to_dict().items()) + "."),
-              doc.Heading(2, "Verdicts"),
-              doc.Bullets([v.text for v in analysis.verdicts]),
-              doc.Heading(3, "How to read them"),
-              _reading_guide(analysis),
-              doc.Heading(2, "Fitted laws"),
-              doc.TableBlock(*textout.fit_rows(analysis))]
+    blocks = [doc.Heading(2, "Fitted laws"), doc.TableBlock(*textout.fit_rows(analysis))]
     header, rows, pct = textout.challenge_rows(analysis)
     if rows:
         blocks += [doc.Heading(2, "Extrapolation challenge"),
@@ -117,13 +179,26 @@ def report_blocks(analysis, plots):
             blocks.append(image(by_name["scaling_efficiency.png"]))
     else:
         blocks.append(doc.Paragraph("No chunk rows: throughput and efficiency not available."))
+    return blocks
 
-    blocks.append(doc.Heading(2, "Attention"))
-    if analysis.attention:
-        blocks.append(doc.TableBlock(*textout.attention_rows(analysis)))
-        blocks += [image(p) for p in plots if p.name.startswith("attention_")]
-    else:
-        blocks.append(doc.Paragraph("No /attention table in these files: no power-law fits."))
+
+def report_blocks(analysis, plots):
+    res = analysis.results
+    counts = [f"{len(res.files)} file(s)"]
+    if analysis.has_points:
+        counts += [f"{len(res.points)} points", f"{len(res.chunks)} chunks"]
+    if res.attention is not None and len(res.attention):
+        counts.append(f"{len(res.attention)} attention rows")
+    blocks = [doc.Heading(1, f"sethlab report: {res.family}"),
+              doc.Paragraph(f"{res.caption()}; {', '.join(counts)}. Settings: "
+                            + ", ".join(f"{k} = {v:.4g}" if isinstance(v, float) else f"{k} = {v}"
+                                        for k, v in analysis.settings.to_dict().items()) + "."),
+              doc.Heading(2, "Verdicts"),
+              doc.Bullets([v.text for v in analysis.verdicts])]
+    if analysis.has_points:
+        blocks += [doc.Heading(3, "How to read them"), _reading_guide(analysis)]
+        blocks += _inversion_blocks(analysis, plots)
+    blocks += _attention_blocks(analysis, plots)
 
     if analysis.skipped:
         blocks += [doc.Heading(2, "Not fitted"),

@@ -5,6 +5,7 @@ import math
 
 import numpy as np
 
+from sethlab_analysis import attention_text as at
 from sethlab_analysis.experiments import POOLED
 from sethlab_analysis.throughput import efficiency_summary
 
@@ -50,20 +51,6 @@ def challenge_rows(analysis):
     return header, rows, pct
 
 
-def attention_rows(analysis):
-    pct = f"{100 * analysis.settings.confidence:g}%"
-    header = ["experiment", f"beta [{pct} CI]", "c (s)", "n", "expected beta"]
-    rows = []
-    for exp in analysis.attention:
-        if exp.fit is None:
-            rows.append([exp.title, f"skipped: {exp.skipped}", "", "", f"{exp.expected_beta:g}"])
-            continue
-        beta, c = exp.fit.params()["beta"], exp.fit.params()["c"]
-        rows.append([exp.title, f"{beta[0]:.3f} [{beta[1]:.3f}, {beta[2]:.3f}]", f"{c[0]:.3g}",
-                     f"{exp.fit.sizes[0]:g}..{exp.fit.sizes[-1]:g}", f"{exp.expected_beta:g}"])
-    return header, rows
-
-
 def throughput_rows(analysis):
     several = len(analysis.results.files) > 1
     header = ["rank", "chunks", "candidates", "busy seconds", "candidates/s"]
@@ -85,11 +72,9 @@ def text_table(header, rows):
     return "\n".join([line(header), line(["-" * w for w in widths])] + [line(r) for r in rows])
 
 
-def render_text(analysis):
+def _inversion_text(analysis):
     res = analysis.results
-    parts = [f"sethlab fits: {res.family} | {res.caption()} | {len(res.files)} file(s), "
-             f"{len(res.points)} points",
-             f"time = c * b^n, a = log2 b; least squares on log2 time; "
+    parts = [f"time = c * b^n, a = log2 b; least squares on log2 time; "
              f"{analysis.settings.resamples} stratified bootstrap resamples, "
              f"seed {analysis.settings.seed}", "",
              text_table(*fit_rows(analysis))]
@@ -102,8 +87,43 @@ def render_text(analysis):
                if r.challenge is None and r.experiment.subset != POOLED]
     if not_run:
         parts += ["", "Extrapolation challenge not run"] + not_run
+    if len(res.points) and not analysis.experiments:
+        parts += ["", "(no inversion experiment could be fitted; see Not fitted)"]
+    return parts
+
+
+def _attention_text(analysis):
+    """The attention part of `fit`: headline, fits, crossover, errors."""
+    parts = ["", "Attention: time_median = c * n^beta per group; least squares on log time "
+                 "vs log n over per-size medians, stratified bootstrap"]
+    parts += at.headline(analysis)
+    parts += ["", text_table(*at.fit_rows(analysis))]
+    if any(g.differs for g in analysis.attention):
+        parts.append(at.FIT_NOTE)
+    header, rows = at.crossover_rows(analysis)
+    if rows:
+        parts += ["", "Crossover (Taylor against the fastest exact kernel; crossover n = the "
+                      "smallest measured n from which Taylor is faster at every larger one)",
+                  text_table(header, rows)]
+    header, rows = at.error_rows(analysis)
+    if rows:
+        parts += ["", "Taylor errors against p (worst row; error_bound of that row, NaN = no "
+                      "bound; B/sqrt(ln n) = the entries' regime)", text_table(header, rows)]
+    return parts
+
+
+def render_text(analysis):
+    res = analysis.results
+    counts = [f"{len(res.files)} file(s)"]
+    if len(res.points):
+        counts.append(f"{len(res.points)} points")
+    if res.attention is not None and len(res.attention):
+        counts.append(f"{len(res.attention)} attention rows")
+    parts = [f"sethlab fits: {res.family} | {res.caption()} | {', '.join(counts)}"]
+    if len(res.points):
+        parts += _inversion_text(analysis)
     if analysis.attention:
-        parts += ["", "Attention (time = c * n^beta)", text_table(*attention_rows(analysis))]
+        parts += _attention_text(analysis)
     if analysis.throughput:
         parts += ["", "Throughput per rank", text_table(*throughput_rows(analysis)),
                   "", "Scaling efficiency = (candidates/t_search) / (ranks*threads * "

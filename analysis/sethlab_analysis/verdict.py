@@ -27,7 +27,8 @@ from sethlab_analysis.experiments import CHECK, POOLED
 A_FLOOR = 0.9          # the CI for a must reach this for "consistent" (module docstring)
 A_FIXED_COST = 0.2     # a checker whose CI stays under this is timing its fixed costs
 A_STEEP = 1.3          # a CI entirely above this is steeper than 2^n * poly(n) plausibly reads
-BETA_TOLERANCE = 0.15  # power laws: "near" the expected exponent when the CI comes this close
+BETA_TOLERANCE = 0.15  # power laws (attention_verdict.py): "near" the expected exponent
+                       # when the CI comes this close
 
 CONSISTENT, BELOW, NOT_A_TEST, REFERENCE, POOLED_STATUS = (
     "consistent", "below", "not a test", "reference", "pooled")
@@ -146,29 +147,6 @@ def inversion_verdict(experiment, fit, challenge=None, work_fit=None):
     if challenge is not None:
         text += f"; {challenge.summary()}"
     return Verdict(status, text)
-
-
-def attention_verdict(experiment):
-    """Verdict for one attention experiment (power law in n)."""
-    fit = experiment.fit
-    lo, hi = fit.slope_ci
-    pct = f"{100 * fit.confidence:g}"
-    d = _digits(fit)
-    head = (f"{experiment.title}: time ~ n^({fit.slope:.{d}f} +- {fit.half_width:.{d}f}) "
-            f"[{pct}% CI {lo:.{d}f}..{hi:.{d}f}]")
-    expected = experiment.expected_beta
-    near = lo - BETA_TOLERANCE <= expected <= hi + BETA_TOLERANCE
-    if experiment.exact:
-        if near or lo > expected:
-            return Verdict(CONSISTENT, head + "; quadratic in n, consistent with the SETH bound "
-                           "n^(2-o(1)) (which needs d = omega(log n))")
-        return Verdict(BELOW, head + "; below quadratic: at these n the linear-time parts "
-                       "(reading Q, K, V, writing Y) still weigh; fit larger n")
-    if near:
-        return Verdict(CONSISTENT, head + "; linear in n as the Taylor construction predicts "
-                       "(no contradiction with SETH: its error bound needs bounded entries)")
-    side = "faster" if lo > expected else "slower"
-    return Verdict(REFERENCE, head + f"; grows {side} than the expected n^1 of Taylor attention")
 
 
 def _sizes(fit):

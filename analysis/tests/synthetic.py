@@ -2,6 +2,8 @@
 them out (compound tables of fixed-length NUL-padded strings, root attributes as fixed-length
 strings and sized integers), with times drawn from known laws so that fits can be checked."""
 
+import math
+
 import h5py
 import numpy as np
 
@@ -20,9 +22,24 @@ CHUNK_FIELDS = [
     ("end", "<u8"), ("candidates", "<u8"), ("preimages", "<u8"), ("seconds", "<f8"),
     ("started", "<f8"),
 ]
+# docs/results-format.md, section /attention, in its order and with its types.
 ATTENTION_FIELDS = [
-    ("n", "<u4"), ("d", "<u4"), ("mechanism", "S16"), ("p", "<i4"), ("time_median", "<f8"),
-    ("max_abs_error", "<f8"), ("B", "<f8"),
+    ("point", "<u8"), ("repeat", "<u4"), ("seed", "<u8"), ("source", "S16"),
+    ("data_file", "S128"), ("mechanism", "S16"), ("kernel", "S16"), ("precision", "S8"),
+    ("n", "<u8"), ("d", "<u4"), ("d_v", "<u4"), ("B", "<f8"), ("w", "<i8"), ("p", "<i4"),
+    ("score_factor", "<f8"), ("c", "<f8"), ("tile_queries", "<u4"), ("tile_keys", "<u4"),
+    ("ranks", "<u4"), ("threads", "<u4"), ("repeats", "<u4"), ("warmup", "<u4"),
+    ("time_min", "<f8"), ("time_median", "<f8"), ("time_max", "<f8"), ("flops", "<f8"),
+    ("gflops", "<f8"), ("peak_rss_max", "<u8"), ("peak_rss_min", "<u8"),
+    ("input_bytes", "<u8"), ("peak_rss_reset", "i1"), ("error_rows", "<u8"), ("target", "S16"),
+    ("max_abs_error", "<f8"), ("mean_abs_error", "<f8"), ("max_rel_error", "<f8"),
+    ("max_abs_score", "<f8"), ("error_bound", "<f8"), ("check_rel_error", "<f8"),
+    ("check_tolerance", "<f8"), ("agree", "i1"), ("t_build", "<f8"), ("t_check", "<f8"),
+    ("note", "S96"),
+]
+INTERRUPTION_FIELDS = [
+    ("point", "<u8"), ("seconds", "<f8"), ("chunks", "<u8"), ("candidates", "<u8"),
+    ("signal", "<i8"),
 ]
 
 JOB_TEXT = '[job]\nfamily = "inversion.exact"\nseed = 7\n[sweep]\nn = [10, 12, 14]\n'
@@ -137,17 +154,124 @@ def write_inversion_file(path, swmr=False, attrs=None, attention=None, **kwargs)
     return write_results_file(path, points, chunks, attrs=attrs, attention=attention, swmr=swmr)
 
 
-def attention_rows(sizes=(256, 512, 1024, 2048, 4096), repeats=3, seed=0):
-    """Exact softmax attention ~ n^2 and Taylor p=2 ~ n, with errors falling in p."""
+ATTENTION_JOB = ('[job]\nfamily = "attention"\nseed = 11\n[sweep]\n'
+                 'n = [256, 512, 1024, 2048, 4096]\nmechanism = ["softmax", "taylor-softmax"]\n')
+ATTENTION_ATTRS = {"family": "attention", "job_text": ATTENTION_JOB,
+                   "job_file": "jobs/attention-synthetic.toml", "job_hash": "a77e471000000001"}
+EXACT_TARGET = {"taylor-softmax": "softmax", "taylor": "exponential"}
+
+
+def taylor_features(d, p):
+    """Symmetric features of order p: C(d + p, p) (docs/results-format.md, flops)."""
+    return math.comb(d + p, p)
+
+
+def taylor_bound(R, p, v_max):
+    """theory.md: eta = e^R R^(p+1) / (p+1)!, bound 2 eta / (1 - eta) max|V| when eta < 1."""
+    eta = math.exp(R) * R ** (p + 1) / math.factorial(p + 1)
+    return 2 * eta / (1 - eta) * v_max if eta < 1 else float("nan")
+
+
+def attention_row(n, mechanism="softmax", p=-1, d=16, d_v=None, precision="float32",
+                  kernel=None, ranks=1, threads=1, B=0.5, w=-1, seed=0, time=1e-3,
+                  point=0, repeat=0, **overrides):
+    """One /attention row with every field of the format filled consistently: flops and
+    gflops from the time, bytes from n, errors from the theory's bound (a fifth of it for
+    Taylor rows; float32 rounding for exact ones), agree = 1. overrides replace any field."""
+    d_v = d if d_v is None else d_v
+    taylor = mechanism in EXACT_TARGET
+    kernel = kernel or ("taylor" if taylor else "tiled")
+    word = 4 if precision == "float32" else 8
+    if taylor:
+        flops = 4.0 * n * taylor_features(d, p) * (d_v + 1)
+    elif mechanism == "window":
+        flops = 2.0 * n * min(n, w + 1) * (d + d_v)
+    else:
+        flops = 2.0 * n * n * (d + d_v)
+    score_factor = 1.0 / math.sqrt(d)
+    R = 0.6 * B * B * d * score_factor      # |q.k| / sqrt(d) <= B^2 sqrt(d); data reach 60%
+    bound = taylor_bound(R, p, B) if mechanism == "taylor-softmax" else float("nan")
+    rounding = 1e-7 if precision == "float32" else 1e-15
+    if taylor:
+        error = 0.2 * bound if math.isfinite(bound) else 0.05 * B
+        error = max(error, rounding)
+    else:
+        error = rounding
+    input_bytes = word * n * (2 * d + 2 * d_v) // max(ranks, 1)
+    row = {
+        "point": point, "repeat": repeat, "seed": 1000 + seed, "source": "uniform",
+        "data_file": "", "mechanism": mechanism, "kernel": kernel, "precision": precision,
+        "n": n, "d": d, "d_v": d_v, "B": B, "w": w, "p": p, "score_factor": 0.0, "c": 1.0,
+        "tile_queries": 64, "tile_keys": 256, "ranks": ranks, "threads": threads,
+        "repeats": 5, "warmup": 1, "time_min": 0.97 * time, "time_median": time,
+        "time_max": 1.05 * time, "flops": flops, "gflops": flops / time / 1e9,
+        "peak_rss_max": input_bytes + 40 * 2 ** 20, "peak_rss_min": input_bytes + 38 * 2 ** 20,
+        "input_bytes": input_bytes, "peak_rss_reset": 1, "error_rows": min(n, 256),
+        "target": EXACT_TARGET.get(mechanism, mechanism), "max_abs_error": error,
+        "mean_abs_error": error / 4, "max_rel_error": error / max(B, 1e-300),
+        "max_abs_score": R, "error_bound": bound, "check_rel_error": rounding,
+        "check_tolerance": 1e-4 if precision == "float32" else 1e-10, "agree": 1,
+        "t_build": 1e-4, "t_check": 1e-3, "note": "",
+    }
+    row.update(overrides)
+    return row
+
+
+def attention_scaling_rows(sizes=(256, 512, 1024, 2048, 4096, 8192), repeats=3, seed=0,
+                           exact_c=2e-10, taylor_c=4e-9, orders=(2,), sigma=0.05, bounds=(0.5,),
+                           overhead=0.0, d=16, precision="float32", exact_beta=2.0,
+                           taylor_beta=1.0, ranks=1, threads=1, mechanisms=("softmax",)):
+    """A synthetic scaling job: exact mechanisms at time exact_c n^exact_beta and Taylor-softmax
+    of each order at taylor_c (p + 1) n^taylor_beta (+ overhead seconds per call), with
+    log-normal noise sigma (in log2 units); each (n, B) repeated `repeats` times with seeds."""
     rng = np.random.default_rng(seed)
-    rows = []
+    rows, point = [], 0
     for n in sizes:
-        for r in range(repeats):
-            noise = 2.0 ** rng.normal(0, 0.05)
-            rows.append({"n": n, "d": 16, "mechanism": "softmax", "p": -1,
-                         "time_median": 1e-9 * n ** 2 * noise, "max_abs_error": 1e-15, "B": 1.0})
-            for p in (1, 2, 4):
-                rows.append({"n": n, "d": 16, "mechanism": "softmax", "p": p,
-                             "time_median": 1e-7 * p * n * noise,
-                             "max_abs_error": 0.5 / (p + 1) ** 3, "B": 1.0 + r})
+        for B in bounds:
+            for r in range(repeats):
+                for mechanism in mechanisms:
+                    t = exact_c * n ** exact_beta * 2.0 ** rng.normal(0, sigma)
+                    rows.append(attention_row(n, mechanism, d=d, precision=precision, B=B,
+                                              seed=r, time=t + overhead, point=point,
+                                              repeat=r, ranks=ranks, threads=threads))
+                    point += 1
+                for p in orders:
+                    t = taylor_c * (p + 1) * n ** taylor_beta * 2.0 ** rng.normal(0, sigma)
+                    rows.append(attention_row(n, "taylor-softmax", p=p, d=d, precision=precision,
+                                              B=B, seed=r, time=t + overhead, point=point,
+                                              repeat=r, ranks=ranks, threads=threads))
+                    point += 1
     return rows
+
+
+def write_attention_file(path, rows, attrs=None, interruptions=(), drop_fields=(),
+                         swmr=False, vlen_attrs=True):
+    """An attention-family results file as the C++ writes it: root attributes (variable-length
+    strings and int64 by default), /attention and /interruptions, and no /points or /chunks.
+    drop_fields leaves fields out of /attention (to test the loader's checks)."""
+    root = dict(ROOT_ATTRS, points_total=np.uint64(len(rows)), **ATTENTION_ATTRS)
+    root.update(attrs or {})
+    fields = [f for f in ATTENTION_FIELDS if f[0] not in drop_fields]
+    rows = [{k: v for k, v in row.items() if k not in drop_fields} for row in rows]
+    tables = {"attention": _table(fields, rows),
+              "interruptions": _table(INTERRUPTION_FIELDS, list(interruptions))}
+    with h5py.File(path, "w", libver="latest" if swmr else "earliest") as h5:
+        for name, value in root.items():
+            _set_attr(h5, name, value, vlen_attrs)
+        datasets = {name: h5.create_dataset(name, shape=(0,), maxshape=(None,),
+                                            dtype=data.dtype, chunks=(64,))
+                    for name, data in tables.items()}
+        if swmr:
+            h5.swmr_mode = True
+        for name, data in tables.items():
+            datasets[name].resize((len(data),))
+            datasets[name][:] = data
+            datasets[name].flush()
+    return path
+
+
+def attention_rows(sizes=(256, 512, 1024, 2048, 4096), repeats=3, seed=0):
+    """Exact softmax attention ~ n^2 and Taylor-softmax p = 1, 2, 4 ~ n, with errors falling in
+    p, every field of the format filled (for a mixed inversion + attention file)."""
+    return attention_scaling_rows(sizes=sizes, repeats=repeats, seed=seed, orders=(1, 2, 4),
+                                  bounds=(0.5, 1.0))

@@ -74,7 +74,7 @@ def test_attention_table_is_fitted_when_present(cli, tmp_path):
     path = mixed_run(tmp_path / "run.h5", attention=attention_rows())
     done = cli("report", path, "-o", tmp_path / "rep", *FAST)
     assert done.returncode == 0, done.stderr
-    exact = next(l for l in done.stdout.splitlines() if "softmax attention, exact" in l)
+    exact = next(l for l in done.stdout.splitlines() if l.startswith("softmax exact d=16"))
     beta = float(re.search(r"n\^\((\d\.\d\d)", exact).group(1))
     assert abs(beta - 2.0) < 0.1 and "quadratic" in exact
     assert (tmp_path / "rep" / "attention_time.png").exists()
