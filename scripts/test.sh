@@ -12,12 +12,15 @@ scripts/build.sh
 echo "== C++ tests (ctest) =="
 ctest --test-dir build -j 2 --output-on-failure
 
-echo "== analysis tests (pytest), with a real results file from a small run =="
+echo "== analysis tests (pytest), with real results files from small inversion and attention runs =="
 real=$(mktemp -d)
 trap 'rm -rf "$real"' EXIT
 OMP_NUM_THREADS=1 mpirun --allow-run-as-root --oversubscribe -np 2 -x OMP_NUM_THREADS \
   build/sethlab run tests/data/small-sweep.toml -o "$real/small.h5" -q
-(cd analysis && SETHLAB_RESULTS="$real/small.h5" /usr/bin/python3 -m pytest -q -p no:cacheprovider tests)
+OMP_NUM_THREADS=1 mpirun --allow-run-as-root --oversubscribe -np 2 -x OMP_NUM_THREADS \
+  build/sethlab run tests/data/small-attention.toml -o "$real/attention.h5" -q
+(cd analysis && SETHLAB_RESULTS="$real/small.h5" SETHLAB_ATTENTION_RESULTS="$real/attention.h5" \
+  /usr/bin/python3 -m pytest -q -p no:cacheprovider tests)
 
 if [ "${SETHLAB_SKIP_SANITIZE:-0}" != 1 ]; then
   echo "== C++ tests under AddressSanitizer and UndefinedBehaviorSanitizer =="

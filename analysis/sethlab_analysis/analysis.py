@@ -4,7 +4,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from sethlab_analysis.attention import attention_groups
+from sethlab_analysis.attention import TIME_LAWS, attention_groups, error_study_line
+from sethlab_analysis.attention_convergence import fit_orders
+from sethlab_analysis.attention_error_verdict import error_verdicts
 from sethlab_analysis.attention_errors import error_flags, error_lines, rounding_note
 from sethlab_analysis.attention_performance import performance_lines
 from sethlab_analysis.attention_verdict import group_verdict
@@ -52,11 +54,16 @@ class Analysis:
     throughput: list
     efficiency: object       # Table, one row per point
     attention: list          # AttentionGroups (attention.py)
-    attention_verdicts: list  # loud flags (attention_errors.py) first, then one per group
+    attention_verdicts: list  # loud flags (attention_errors.py) first, then one per group,
+                              # then one per Taylor error study (attention_error_verdict.py)
     warnings: list = field(default_factory=list)
     crossovers: list = field(default_factory=list)
     error_lines: list = field(default_factory=list)
     performance: list = field(default_factory=list)
+    error_fits: list = field(default_factory=list)  # OrderFits (attention_convergence.py)
+    # No time group could be fitted but Taylor errors are there: the time laws are summed up
+    # in one line (attention.error_study_line) instead of one per group.
+    error_study: bool = False
 
     @property
     def verdicts(self):
@@ -87,6 +94,8 @@ class Analysis:
                                  if a.taylor and a.fit is not None],
             "crossover": [c.to_dict() for c in self.crossovers],
             "attention_errors": [e.to_dict() for e in self.error_lines],
+            "attention_error_convergence": [f.to_dict() for f in self.error_fits],
+            "error_study": self.error_study,
             "attention_performance": [p.to_dict() for p in self.performance],
             "warnings": self.warnings,
         }
@@ -232,6 +241,15 @@ def _attention_warnings(results, groups):
     return out
 
 
+def _varies_bound(table):
+    """Whether the Taylor rows span several entry bounds B: an error study inside a bigger job.
+    A scaling job at one B gets no per-n error verdicts (its error table is still printed)."""
+    if table is None or len(table) == 0:
+        return False
+    taylor = np.asarray(table["p"]) >= 0
+    return len(set(np.asarray(table["B"])[taylor].tolist())) > 1
+
+
 def analyse(results, settings):
     """Fit every experiment the results support. Raises AnalysisError when nothing can be
     fitted, naming the files."""
@@ -259,14 +277,23 @@ def analyse(results, settings):
                                    f"(need >= {MIN_SIZES} distinct n with positive "
                                    "time_median): " + "; ".join(f"{g.title}: {g.skipped}"
                                                                 for g in groups))
-    skipped += [(g.title, g.skipped) for g in groups if g.fit is None]
+    error_study = bool(groups and errors and not fitted)
+    if error_study:
+        skipped.append((TIME_LAWS, error_study_line(groups)))
+    else:
+        skipped += [(g.title, g.skipped) for g in groups if g.fit is None]
+    fits = fit_orders(errors)
     warnings = _warnings(results, experiments) + _attention_warnings(results, groups)
     return Analysis(results=results, settings=settings, experiments=done, skipped=skipped,
                     throughput=per_rank_throughput(results.chunks),
                     efficiency=efficiency,
                     attention=groups,
-                    attention_verdicts=error_flags(table) + [group_verdict(g) for g in fitted],
+                    attention_verdicts=(error_flags(table) + [group_verdict(g) for g in fitted]
+                                        + (error_verdicts(table, fits)
+                                           if error_study or _varies_bound(table) else [])),
                     warnings=warnings,
                     crossovers=crossovers(table),
                     error_lines=errors,
-                    performance=performance_lines(groups))
+                    performance=performance_lines(groups),
+                    error_fits=fits,
+                    error_study=error_study)

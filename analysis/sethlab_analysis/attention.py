@@ -188,3 +188,14 @@ def attention_groups(table, resamples=2000, confidence=0.95, seed=0):
         _fit_group(group, knobs)
         out.append(group)
     return out
+
+
+TIME_LAWS = "time laws"
+
+
+def error_study_line(groups):
+    """The skipped time groups of an error study (no group has >= 3 sizes, but Taylor errors
+    are there: jobs/attention-error.toml) as one line: one per group would bury the errors,
+    which are that file's result, under a dozen identical 'too few sizes' lines."""
+    sizes = max(len(np.unique(g.rows["n"])) for g in groups)
+    return f"not fitted, {sizes} distinct n (an error study)"

@@ -3,6 +3,7 @@ lines, shared by the `fit` text output and the Markdown/HTML report so the two c
 
 import math
 
+from sethlab_analysis.attention import TIME_LAWS
 from sethlab_analysis.attention_verdict import shape
 
 
@@ -31,6 +32,13 @@ def headline(analysis):
                      f"[{100 * fit.confidence:g}% CI {lo:.3f}..{hi:.3f}] over {where} "
                      f"(expected 1)")
     return lines
+
+
+def error_study_note(analysis):
+    """What stands in for the power-law table when no time group could be fitted but Taylor
+    errors are there (Analysis.error_study): one line, not a table of 'skipped' rows."""
+    return (f"Attention time laws: {dict(analysis.skipped)[TIME_LAWS]}; the Taylor errors "
+            "against p are the result (see the verdicts).")
 
 
 def fit_rows(analysis):

@@ -7,6 +7,8 @@ from sethlab_analysis import attention_text as at
 from sethlab_analysis import document as doc
 from sethlab_analysis import textout
 from sethlab_analysis.attention import UPPER_MIN_SIZES
+from sethlab_analysis.attention_convergence import (FACTOR_CONVERGING, MIN_ORDERS,
+                                                    SMALL_REL_ERROR)
 from sethlab_analysis.experiments import POOLED
 from sethlab_analysis.plots import write_plots
 from sethlab_analysis.throughput import __doc__ as THROUGHPUT_DOC
@@ -106,6 +108,14 @@ def _attention_guide(analysis):
         "B/sqrt(ln n) places a row against Alman and Song's threshold: B = o(sqrt(log n)) "
         "allows n^(1+o(1)) time, B = Theta(sqrt(log n)) does not (under SETH).",
         "Rows with agree = 0 (a kernel disagreed with its float64 check) are flagged too.",
+        "Error verdicts, one per (mechanism, n, precision): for each B, ln max_abs_error is "
+        f"fitted against p (>= {MIN_ORDERS} measured orders) and exp(slope) is the factor per "
+        f"order. A B converges when that factor is below {FACTOR_CONVERGING:g} and the "
+        f"highest order's max_rel_error is at most {100 * SMALL_REL_ERROR:g}%; the line gives "
+        "the B where it does and where it does not, with B/sqrt(ln n) for Alman and Song's "
+        "threshold, counts the points not measured (a note, e.g. a taylor-softmax denominator "
+        "<= 0 at odd p) and says how many rows have a finite error_bound and whether every "
+        "measured error is below it.",
     ])
 
 
@@ -120,7 +130,9 @@ def _attention_blocks(analysis, plots):
         blocks += [doc.Paragraph("Headline: the fitted Taylor exponent(s)."),
                    doc.Bullets(heads)]
     blocks += [doc.Heading(3, "How to read the attention results"), _attention_guide(analysis),
-               doc.Heading(3, "Power-law fits"), doc.TableBlock(*at.fit_rows(analysis))]
+               doc.Heading(3, "Power-law fits")]
+    blocks.append(doc.Paragraph(at.error_study_note(analysis)) if analysis.error_study
+                  else doc.TableBlock(*at.fit_rows(analysis)))
     if any(g.differs for g in analysis.attention):
         blocks.append(doc.Paragraph(at.FIT_NOTE))
     blocks += [image(p) for p in plots if p.name == "attention_time.png"]

@@ -94,10 +94,13 @@ def _inversion_text(analysis):
 
 def _attention_text(analysis):
     """The attention part of `fit`: headline, fits, crossover, errors."""
-    parts = ["", "Attention: time_median = c * n^beta per group; least squares on log time "
-                 "vs log n over per-size medians, stratified bootstrap"]
-    parts += at.headline(analysis)
-    parts += ["", text_table(*at.fit_rows(analysis))]
+    if analysis.error_study:
+        parts = ["", at.error_study_note(analysis)]
+    else:
+        parts = ["", "Attention: time_median = c * n^beta per group; least squares on log "
+                     "time vs log n over per-size medians, stratified bootstrap"]
+        parts += at.headline(analysis)
+        parts += ["", text_table(*at.fit_rows(analysis))]
     if any(g.differs for g in analysis.attention):
         parts.append(at.FIT_NOTE)
     header, rows = at.crossover_rows(analysis)
