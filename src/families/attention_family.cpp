@@ -65,8 +65,9 @@ class AttentionFamily final : public Family {
              "Taylor order (taylor, taylor-softmax)"),
         knob("attention", "coefficients", K::kString, std::nullopt, 0, -1, {}, false, "",
              "Taylor coefficients c_0..c_p, comma-separated (default 1/z!: Taylor of exp)"),
-        knob("attention", "w", K::kInt, std::nullopt, 0, 2147483647.0, {}, true, "",
-             "window width: query i sees the keys j within distance w/2 of i (required for window)"),
+        knob(
+            "attention", "w", K::kInt, std::nullopt, 0, 2147483647.0, {}, true, "",
+            "window width: query i sees the keys j within distance w/2 of i (required for window)"),
         knob("attention", "temperature", K::kFloat, Value{1.0}, 1e-300, 1e300, {}, true, "",
              "softmax, window, taylor*: scores are divided by it"),
         knob("attention", "scale", K::kFloat, Value{0.0}, 0, 1e300, {}, true, "",
