@@ -121,6 +121,31 @@ def check_rank_invariance(d):
     print("rank invariance: ok,", len(tables[1]), "points x 3 rank counts")
 
 
+def check_array_merge_and_inspect(d):
+    """Array parts of an attention job merge into the whole; inspect prints the attention table."""
+    job = os.path.join(d, "job.toml")  # written by check_rank_invariance
+    parts = []
+    for task in range(3):
+        part = os.path.join(d, f"part{task}.h5")
+        run([BIN, "run", job, "-o", part, "-q", "--array-task", str(task), "--array-count", "3"])
+        parts.append(part)
+    merged = os.path.join(d, "merged.h5")
+    run([BIN, "merge", *parts, "-o", merged])
+    whole, _ = rows(os.path.join(d, "np1.h5"))
+    t, attrs = rows(merged)
+    assert text(attrs["status"]) == "complete"
+    assert sorted(t["point"]) == list(range(len(whole)))
+    t = t[np.argsort(t["point"])]
+    for field in ("seed", "n", "p", "B", "max_abs_score"):
+        np.testing.assert_array_equal(t[field], whole[field], err_msg=field)
+    short = run([BIN, "merge", *parts[:2], "-o", os.path.join(d, "short.h5")], expect=1)
+    assert "missing point(s)" in short.stdout, short.stdout
+    shown = run([BIN, "inspect", merged]).stdout
+    assert "family attention" in shown and "taylor-softmax" in shown and "agree" in shown, shown
+    assert f"points {len(whole)} of {len(whole)}" in shown, shown
+    print("array parts, merge and inspect: ok")
+
+
 def check_user_data(d):
     rng = np.random.default_rng(5)
     n, dd, dv = 61, 4, 3
@@ -222,6 +247,7 @@ def check_interrupt_and_resume(d):
 def main():
     d = tempfile.mkdtemp(prefix="sethlab-attention-")
     check_rank_invariance(d)
+    check_array_merge_and_inspect(d)
     check_user_data(d)
     check_negative_denominator(d)
     check_interrupt_and_resume(d)

@@ -126,7 +126,10 @@ until scontrol show job "$id" | grep -q "Restarts=1"; do
   sleep 0.5
 done
 # Slurm holds a requeued job for about two minutes; start it now, then wait for its second run to
-# end (squeue alone can miss a requeued job between its two runs).
+# end (squeue alone can miss a requeued job between its two runs). Not in the same second as the
+# kill, though: slurmd refuses to launch a job whose credential was revoked in the second the new
+# one was issued ("Job credential revoked", seen once under ASan), so wait 2 s first.
+sleep 2
 scontrol update jobid="$id" starttime=now
 deadline=$((SECONDS + 300))
 until scontrol show job "$id" | grep -qE "JobState=(COMPLETED|FAILED|CANCELLED|TIMEOUT)"; do

@@ -72,16 +72,9 @@ def _set_attr(h5, name, value, vlen=False):
     h5.attrs[name] = value
 
 
-def write_results_file(path, points, chunks=(), attrs=None, attention=None, swmr=False,
-                       drop_attrs=(), vlen_attrs=False):
-    """Write a results file. points/chunks/attention are lists of dicts (missing fields are
-    zero or empty); attrs override the default root attributes; swmr=True writes the way the
-    C++ writer does (latest format, SWMR mode switched on after creating the datasets)."""
-    root = dict(ROOT_ATTRS, points_total=np.uint64(len(points)))
-    root.update(attrs or {})
-    tables = {"points": _table(POINT_FIELDS, points), "chunks": _table(CHUNK_FIELDS, chunks)}
-    if attention is not None:
-        tables["attention"] = _table(ATTENTION_FIELDS, attention)
+def _write_tables(path, root, tables, swmr, vlen_attrs, drop_attrs=()):
+    """Root attributes, then each table as a chunked, resizable dataset, the way sethlab writes
+    them (appended to and flushed, in SWMR mode when asked)."""
     with h5py.File(path, "w", libver="latest" if swmr else "earliest") as h5:
         for name, value in root.items():
             if name not in drop_attrs:
@@ -96,6 +89,19 @@ def write_results_file(path, points, chunks=(), attrs=None, attention=None, swmr
             datasets[name][:] = data
             datasets[name].flush()
     return path
+
+
+def write_results_file(path, points, chunks=(), attrs=None, attention=None, swmr=False,
+                       drop_attrs=(), vlen_attrs=False):
+    """Write a results file. points/chunks/attention are lists of dicts (missing fields are
+    zero or empty); attrs override the default root attributes; swmr=True writes the way the
+    C++ writer does (latest format, SWMR mode switched on after creating the datasets)."""
+    root = dict(ROOT_ATTRS, points_total=np.uint64(len(points)))
+    root.update(attrs or {})
+    tables = {"points": _table(POINT_FIELDS, points), "chunks": _table(CHUNK_FIELDS, chunks)}
+    if attention is not None:
+        tables["attention"] = _table(ATTENTION_FIELDS, attention)
+    return _write_tables(path, root, tables, swmr, vlen_attrs, drop_attrs)
 
 
 def inversion_rows(sizes, per_size, base=2.0, c=1e-7, sigma=0.15, seed=0, mode="count", k=3,
@@ -255,19 +261,7 @@ def write_attention_file(path, rows, attrs=None, interruptions=(), drop_fields=(
     rows = [{k: v for k, v in row.items() if k not in drop_fields} for row in rows]
     tables = {"attention": _table(fields, rows),
               "interruptions": _table(INTERRUPTION_FIELDS, list(interruptions))}
-    with h5py.File(path, "w", libver="latest" if swmr else "earliest") as h5:
-        for name, value in root.items():
-            _set_attr(h5, name, value, vlen_attrs)
-        datasets = {name: h5.create_dataset(name, shape=(0,), maxshape=(None,),
-                                            dtype=data.dtype, chunks=(64,))
-                    for name, data in tables.items()}
-        if swmr:
-            h5.swmr_mode = True
-        for name, data in tables.items():
-            datasets[name].resize((len(data),))
-            datasets[name][:] = data
-            datasets[name].flush()
-    return path
+    return _write_tables(path, root, tables, swmr, vlen_attrs)
 
 
 def attention_rows(sizes=(256, 512, 1024, 2048, 4096), repeats=3, seed=0):
