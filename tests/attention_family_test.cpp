@@ -73,6 +73,9 @@ TEST(AttentionJob, BadInputNamesTheKey) {
        "cannot be swept together"},
       {"[source]\nn = 64\nB = 0\n", "source.B"},
       {"[source]\nn = 64\n[attention]\nprecision = \"float16\"\n", "attention.precision"},
+      {"[source]\nn = 64\n[attention]\ntemperature = 1e-300\n", "attention.temperature"},
+      {"[source]\nn = 64\nd = 4096\n[check]\nerror_rows = 4096\n",
+       "check.error_rows: 4096 rows of width d + 2 d_v = 12288 are more than 64 MiB"},
   };
   for (const auto& c : cases) {
     const std::string e = error_of(job(c.body));
@@ -111,7 +114,7 @@ TEST(AttentionJob, UserDataFilesAreCheckedAtValidation) {
       error_of(job("[source]\ndistribution = \"hdf5\"\nfile = \"good.h5\"\nn = 64\n"), file);
   EXPECT_NE(given.find("source.n: comes from the HDF5 file"), std::string::npos) << given;
 
-  // A 1-D dataset and a string dataset are refused by shape and type.
+  // (1-D and string datasets: tests/attention_run_test.py writes them with h5py.)
   const WorkloadShape shape = workload_file_shape(d + "/good.h5");
   EXPECT_EQ(shape.n, 64U);
   EXPECT_EQ(shape.d, 8U);
@@ -131,6 +134,20 @@ TEST(AttentionJob, ExactMechanismsAreNotRepeatedOverTaylorOrders) {
   const auto points = expand_points(spec);
   // per n: softmax once, taylor-softmax x 3 orders, window x 2 widths
   EXPECT_EQ(points.size(), 2U * (1 + 3 + 2));
+  // Taylor uses the tile sizes as its block sizes: a sweep over them is kept.
+  EXPECT_EQ(expand_points(parse_job(job("[source]\nn = 64\n[attention]\nmechanism = "
+                                        "\"taylor\"\ntile_queries = [8, 256]\n"),
+                                    "job.toml"))
+                .size(),
+            2U);
+  // Only points the family changed collapse: a value listed twice still gives two points (as
+  // before canonicalisation existed, so the indices of existing results files stay valid).
+  EXPECT_EQ(expand_points(parse_job("[job]\nfamily = \"inversion.exact\"\n[source]\nn = [10, "
+                                    "10, 12]\n",
+                                    "job.toml"))
+                .size(),
+            3U);
+  EXPECT_EQ(expand_points(parse_job(job("[source]\nn = [64, 64]\n"), "job.toml")).size(), 2U);
   std::set<std::string> seen;
   for (const auto& p : points) {
     EXPECT_TRUE(

@@ -188,6 +188,17 @@ def check_user_data(d):
         p = run(mpirun(2, "run", bjob, "-o", bout), expect=2)
         assert expect in p.stderr and "source.file" in p.stderr and name + ".h5" in p.stderr, p.stderr
         assert not os.path.exists(bout), bout
+    # Non-finite entries are refused at the point (exit 1), naming the dataset, row and column.
+    nan = os.path.join(d, "nan.h5")
+    with h5py.File(nan, "w") as f:
+        q = np.ones((6, 2))
+        q[4, 1] = np.nan
+        f["Q"], f["K"], f["V"] = q, np.ones((6, 2)), np.ones((6, 2))
+    njob = os.path.join(d, "nan.toml")
+    with open(njob, "w") as f:
+        f.write('[job]\nfamily = "attention"\n[source]\ndistribution = "hdf5"\nfile = "nan.h5"\n')
+    p = run(mpirun(2, "run", njob, "-o", os.path.join(d, "nan-out.h5")), expect=1)
+    assert 'dataset "Q" row 4 column 1 is nan' in p.stderr, p.stderr
     print("user data: ok")
 
 

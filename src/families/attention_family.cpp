@@ -1,6 +1,7 @@
 // Family `attention`: how attention's cost and error grow (theory.md section 2). Its knobs, their
 // cross-key rules, which sweep points are the same measurement, and the summary table; a point
 // runs in attention_point.cpp.
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <map>
@@ -68,11 +69,11 @@ class AttentionFamily final : public Family {
         knob(
             "attention", "w", K::kInt, std::nullopt, 0, 2147483647.0, {}, true, "",
             "window width: query i sees the keys j within distance w/2 of i (required for window)"),
-        knob("attention", "temperature", K::kFloat, Value{1.0}, 1e-300, 1e300, {}, true, "",
+        knob("attention", "temperature", K::kFloat, Value{1.0}, 1e-6, 1e6, {}, true, "",
              "softmax, window, taylor*: scores are divided by it"),
-        knob("attention", "scale", K::kFloat, Value{0.0}, 0, 1e300, {}, true, "",
+        knob("attention", "scale", K::kFloat, Value{0.0}, 0, 1e6, {}, true, "",
              "softmax, window, taylor*: score = scale * q.k / temperature; 0: 1/sqrt(d)"),
-        knob("attention", "c", K::kFloat, Value{1.0}, 0, 1e300, {}, true, "",
+        knob("attention", "c", K::kFloat, Value{1.0}, 0, 1e6, {}, true, "",
              "exponential: e^{c q.k}; rbf: e^{-c ||q - k||^2}"),
         knob("attention", "precision", K::kString, Value{std::string("float32")}, 0, -1,
              {"float32", "float64"}, true, "", "element type of Q, K, V and the kernels"),
@@ -81,15 +82,15 @@ class AttentionFamily final : public Family {
              "block kernel of the exact mechanisms except window (auto: tiled); taylor* and "
              "window do not use one"),
         knob("attention", "tile_queries", K::kInt, Value{std::int64_t{64}}, 1, 1 << 20, {}, true,
-             "rows", "query rows per tile of the tiled kernels"),
+             "rows", "query rows per tile of the tiled kernels, per block of the taylor kernel"),
         knob("attention", "tile_keys", K::kInt, Value{std::int64_t{128}}, 1, 1 << 20, {}, true,
-             "rows", "key rows per tile of the tiled kernels"),
+             "rows", "key rows per tile of the tiled kernels, per block of the taylor kernel"),
         knob("measure", "repeats", K::kInt, Value{std::int64_t{5}}, 1, 10000, {}, false, "",
              "timed calls per point (min, median and max are recorded)"),
         knob("measure", "warmup", K::kInt, Value{std::int64_t{1}}, 0, 1000, {}, false, "",
              "untimed calls before the timed ones"),
-        knob("check", "error_rows", K::kInt, Value{std::int64_t{256}}, 1, 1 << 24, {}, false,
-             "rows", "query rows compared with the float64 reference (all rows when n is smaller)"),
+        knob("check", "error_rows", K::kInt, Value{std::int64_t{256}}, 1, 65536, {}, false, "rows",
+             "query rows compared with the float64 reference (all rows when n is smaller)"),
         knob("check", "tolerance", K::kFloat, Value{0.0}, 0, 1, {}, false, "",
              "largest accepted error against the float64 evaluation of the same computation, "
              "relative to the largest reference entry; 0: 1e-3 (float32), 1e-9 (float64)"),
@@ -103,6 +104,7 @@ class AttentionFamily final : public Family {
     if (file && generated)
       spec.fail("source.distribution", "hdf5 cannot be swept together with uniform or gaussian");
     std::vector<std::int64_t> ds;
+    std::int64_t widest = 0;  // d + 2 d_v
     if (file) {
       if (!spec.has("source.file"))
         spec.fail("source.file", "required when distribution = \"hdf5\"");
@@ -113,8 +115,9 @@ class AttentionFamily final : public Family {
         if (path.size() > 127) spec.fail("source.file", "path longer than 127 characters");
         if (!spec.check_files) continue;
         try {
-          ds.push_back(
-              static_cast<std::int64_t>(attention::workload_file_shape(spec.resolve(path)).d));
+          const auto shape = attention::workload_file_shape(spec.resolve(path));
+          ds.push_back(static_cast<std::int64_t>(shape.d));
+          widest = std::max(widest, static_cast<std::int64_t>(shape.d + 2 * shape.d_v));
         } catch (const InputError& e) {
           spec.fail("source.file", e.what());
         }
@@ -123,8 +126,22 @@ class AttentionFamily final : public Family {
       if (spec.has("source.file"))
         spec.fail("source.file", "only used with distribution = \"hdf5\"");
       if (!spec.has("source.n")) spec.fail("source.n", "required for generated workloads");
+      std::int64_t max_dv = 0;
       for (const auto& v : spec.values.at("source.d")) ds.push_back(std::get<std::int64_t>(v));
+      for (const auto& v : spec.values.at("source.d_v"))
+        max_dv = std::max(max_dv, std::get<std::int64_t>(v));
+      const std::int64_t max_d = *std::max_element(ds.begin(), ds.end());
+      widest = max_d + 2 * (max_dv == 0 ? max_d : max_dv);
     }
+    // Each rank sends rank 0 its sampled rows' queries, outputs and reference states (about
+    // error_rows x (d + 2 d_v) doubles): keep that small, whatever the number of ranks.
+    const auto error_rows = std::get<std::int64_t>(spec.values.at("check.error_rows").front());
+    if (error_rows * (widest + 8) * 8 > (std::int64_t{64} << 20))
+      spec.fail("check.error_rows",
+                std::to_string(error_rows) +
+                    " rows of width d + 2 d_v = " + std::to_string(widest) +
+                    " are more than 64 MiB per rank to check; use at most " +
+                    std::to_string((std::int64_t{64} << 20) / ((widest + 8) * 8)));
 
     std::vector<std::string> mechanisms;
     for (const auto& v : spec.values.at("attention.mechanism"))
@@ -191,8 +208,11 @@ class AttentionFamily final : public Family {
     } else {
       reset("attention.c", Value{1.0});
     }
-    if (attention::is_taylor(m) || m == Mechanism::kWindow) {  // no block kernel, no tiles
+    // Taylor blocks its work by the tile sizes but has no block kernel; the distributed window
+    // merges blocks directly, with neither.
+    if (attention::is_taylor(m) || m == Mechanism::kWindow)
       reset("attention.kernel", Value{std::string("auto")});
+    if (m == Mechanism::kWindow) {
       reset("attention.tile_queries", Value{std::int64_t{64}});
       reset("attention.tile_keys", Value{std::int64_t{128}});
     }

@@ -7,6 +7,8 @@
 #include <boost/serialization/vector.hpp>
 #include <chrono>
 #include <cmath>
+#include <cstdio>
+#include <iostream>
 #include <limits>
 #include <set>
 #include <sstream>
@@ -210,6 +212,20 @@ double max_abs(Comm& comm, const Matrix<T>& m) {
   return std::bit_cast<double>(comm.allreduce_max(std::bit_cast<std::int64_t>(local)));
 }
 
+// User data with NaN or infinity would make every error meaningless: refuse it, naming the row.
+template <class T>
+void check_finite(const Matrix<T>& m, const std::string& file, Operand which,
+                  std::size_t first_row) {
+  for (std::size_t i = 0; i < m.rows(); ++i)
+    for (std::size_t j = 0; j < m.cols(); ++j)
+      if (!std::isfinite(m(i, j)))
+        throw_input_error(file, 0, "",
+                          std::string("dataset \"") + operand_name(which) + "\" row " +
+                              std::to_string(first_row + i) + " column " + std::to_string(j) +
+                              " is " + std::to_string(static_cast<double>(m(i, j))) +
+                              " (entries must be finite)");
+}
+
 template <class T>
 PointSummary run_typed(const Point& point, const JobSpec& spec, RunContext& ctx, const Config& c,
                        AttentionRow& row) {
@@ -219,17 +235,23 @@ PointSummary run_typed(const Point& point, const JobSpec& spec, RunContext& ctx,
 
   // 1. The workload: this rank's rows only.
   auto t = Clock::now();
-  Matrix<T> q(rows, c.d), k(rows, c.d), v(rows, c.d_v), y(rows, c.d_v);
+  Matrix<T> q, k, v, y;
   std::string error;
-  try {
+  try {  // a failure here (memory, a file) must not leave the other ranks waiting
+    q = Matrix<T>(rows, c.d);
+    k = Matrix<T>(rows, c.d);
+    v = Matrix<T>(rows, c.d_v);
+    y = Matrix<T>(rows, c.d_v);
     const std::pair<Operand, Matrix<T>*> operands[] = {
         {Operand::kQ, &q}, {Operand::kK, &k}, {Operand::kV, &v}};
     for (const auto& [which, m] : operands) {
-      if (c.distribution == "hdf5")
+      if (c.distribution == "hdf5") {
         read_rows(spec.resolve(c.file), which, block.begin, m->view());
-      else
+        check_finite(*m, c.file, which, block.begin);
+      } else {
         random_rows(point.seed, which, parse_distribution(c.distribution), c.bound, block.begin,
                     m->view());
+      }
     }
   } catch (const std::exception& e) {
     error = "rank " + std::to_string(comm.rank()) + ": " + e.what();
@@ -262,6 +284,14 @@ PointSummary run_typed(const Point& point, const JobSpec& spec, RunContext& ctx,
       // A taylor-softmax denominator <= 0 (odd p, large negative scores): a property of the
       // approximation, recorded as the point's note rather than failing the run.
       failure = e.what();
+    } catch (const std::invalid_argument&) {
+      throw;  // refused on every rank together (attend_distributed agrees first)
+    } catch (const std::exception& e) {
+      // Anything else (memory) strikes one rank mid-ring while the others wait for it: stop
+      // the whole job rather than hang.
+      if (comm.size() == 1) throw;
+      std::cerr << "sethlab: rank " << comm.rank() << ": attention failed: " << e.what() << "\n";
+      MpiSession::abort(exit_status::kFailure);
     }
     const double seconds =
         static_cast<double>(comm.allreduce_max(static_cast<std::int64_t>(since(t0) * 1e9))) * 1e-9;
@@ -386,13 +416,13 @@ PointSummary run_typed(const Point& point, const JobSpec& spec, RunContext& ctx,
   ctx.writer->add("attention", row, total);
   if (row.agree == 0) {
     ctx.writer->flush();
+    char numbers[96];
+    std::snprintf(numbers, sizeof numbers,
+                  "%.3g of its largest entry, more than the tolerance %.3g", check_err.block_rel,
+                  c.tolerance);
     throw CheckFailure("point " + std::to_string(point.index) + " (" + c.mechanism +
                        ", n = " + std::to_string(c.n) + ", " + c.precision +
-                       "): the output differs from the "
-                       "float64 evaluation by " +
-                       std::to_string(check_err.block_rel) +
-                       " of its largest entry, more than the tolerance " +
-                       std::to_string(c.tolerance));
+                       "): the output differs from the float64 evaluation by " + numbers);
   }
   return {c.n, total};
 }
@@ -402,7 +432,15 @@ PointSummary run_typed(const Point& point, const JobSpec& spec, RunContext& ctx,
 PointSummary run_attention_point(const Point& point, const JobSpec& spec, RunContext& ctx) {
   Comm& comm = ctx.comm;
   omp_set_num_threads(ctx.threads);  // the tiled kernels' query tiles; BLAS runs one per tile
-  const Config c = configure(point, spec);
+  Config c;
+  std::string error;
+  try {  // every rank reads the file's shape: one that cannot must not leave the others waiting
+    c = configure(point, spec);
+  } catch (const std::exception& e) {
+    error = "rank " + std::to_string(comm.rank()) + ": " + e.what();
+  }
+  if (const std::string e = first_error(comm, error); !e.empty())
+    throw std::runtime_error("setting up the point failed: " + e);
   AttentionRow row;
   row.point = point.index;
   row.repeat = point.repeat;

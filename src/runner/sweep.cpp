@@ -1,5 +1,6 @@
 #include "runner/sweep.hpp"
 
+#include <map>
 #include <memory>
 #include <set>
 #include "core/hash.hpp"
@@ -24,11 +25,14 @@ std::vector<Point> expand_points(const JobSpec& spec) {
   std::vector<std::size_t> digit(keys.size(), 0);
   std::vector<Point> points;
   const std::unique_ptr<Family> family = make_family(spec.family);
-  std::set<std::string> seen;  // canonical parameter sets already expanded
+  std::set<std::string> seen;     // canonical parameter sets already expanded
+  std::set<std::string> written;  // parameter sets as the job lists them
   while (true) {
     Point base;
     for (std::size_t i = 0; i < keys.size(); ++i)
       base.params[keys[i]] = spec.values.at(keys[i])[digit[i]];
+    std::string as_written;
+    for (const auto& key : keys) as_written += key + "=" + value_to_string(base.params[key]) + ";";
     family->canonicalize(base.params);
     Fnv1a64 h;
     std::string canonical;
@@ -44,7 +48,10 @@ std::vector<Point> expand_points(const JobSpec& spec) {
         h.add_bytes(";");
       }
     }
-    const bool fresh = seen.insert(canonical).second;
+    // A point collapses only onto one it became equal to through canonicalize: a job that lists
+    // a value twice keeps both points, as it always did, so indices in existing files stay valid.
+    const bool literal_repeat = !written.insert(as_written).second;
+    const bool fresh = seen.insert(canonical).second || literal_repeat;
     for (std::int64_t r = 0; fresh && r < spec.repeats; ++r) {
       Point p = base;
       p.index = points.size();
