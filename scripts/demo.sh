@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# The README's first command: install what is missing, build, run jobs/demo.toml with mpirun on
-# every local core, write the HDF5 results and the analysis report, print the verdicts.
-# Each run writes new files (results/demo-<time>.h5 and results/demo-<time>-report/): nothing
-# earlier is overwritten.
+# The README's first command: install what is missing, build, run jobs/demo.toml (inversion) and
+# jobs/demo-attention.toml (attention) with mpirun on every local core, write the HDF5 results
+# and the analysis reports, print the verdicts.
+# Each run writes new files (results/demo-<time>.h5, results/demo-attention-<time>.h5 and their
+# -report/ folders): nothing earlier is overwritten.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
@@ -23,6 +24,16 @@ OMP_NUM_THREADS=1 mpirun --allow-run-as-root --oversubscribe -np "$ranks" -x OMP
 echo
 echo "== analysis: fitted growth laws and verdicts =="
 /usr/bin/python3 analysis/sethlab-analysis report "$out" -o "$report"
+
+attention=results/demo-attention-$stamp.h5
+attention_report=results/demo-attention-$stamp-report
 echo
-echo "results: $out"
-echo "report:  $report/report.html (and report.md)"
+echo "== sethlab: jobs/demo-attention.toml (exact softmax against Taylor p = 2) on $ranks rank(s) =="
+OMP_NUM_THREADS=1 mpirun --allow-run-as-root --oversubscribe -np "$ranks" -x OMP_NUM_THREADS \
+  build/sethlab run jobs/demo-attention.toml -o "$attention" --progress
+echo
+echo "== analysis: attention growth laws, crossover and verdicts =="
+/usr/bin/python3 analysis/sethlab-analysis report "$attention" -o "$attention_report"
+echo
+echo "results: $out, $attention"
+echo "reports: $report/report.html, $attention_report/report.html (and report.md)"
