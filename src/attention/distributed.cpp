@@ -25,11 +25,14 @@
 #include <string>
 #include <utility>
 
+#include "attention/blas.hpp"
 #include "attention/kernel.hpp"
+#include "attention/parallel_errors.hpp"
 #include "attention/row_output.hpp"
 #include "attention/taylor.hpp"
 #include "attention/taylor_features.hpp"
 #include "attention/validate.hpp"
+#include "attention/vector_loops.hpp"
 
 namespace sethlab::attention {
 
@@ -130,38 +133,70 @@ void agree_or_throw(Comm& comm, const AttentionSpec& spec, const std::string& pr
 }
 
 // The sliding window on one visiting block, merged straight into the running state: for local
-// query i (global position first_q + i) only the block's keys j with |i - j| <= half, in double.
-// The tiled kernel cannot do this block: its mask uses positions inside its own arguments.
-// Work O(rows of q x (2 half + 1) x d) per rank over the whole ring.
+// query i (global position first_q + i) only the block's keys j with |i - j| <= half. The tiled
+// kernel cannot do this block (its mask uses positions inside its own arguments), so the same
+// steps run here on tiles of kWindowTile queries: the band's keys for the tile scored with one
+// gemm, masked, the row maximum folded into M_i (rescaling A_i when it grows), the weights
+// e^{s - M_i} (vectorised exp) times [v ; 1] with a second gemm, added to A_i in double.
+// Work O(rows of q x (2 half + kWindowTile) x (d + d_v)) per rank over the whole ring.
+constexpr std::size_t kWindowTile = 64;
+
 template <class T>
 void merge_window_block(MatrixView<const T> q, std::size_t first_q, MatrixView<const T> kb,
                         MatrixView<const T> vb, std::size_t first_k, std::size_t half,
                         double factor, double* big_m, double* acc) {
   const std::size_t nq = q.rows, d = q.cols, w = vb.cols;
-  const auto nq_signed = static_cast<long>(nq);
-#pragma omp parallel for schedule(static)
-  for (long is = 0; is < nq_signed; ++is) {
-    const auto i = static_cast<std::size_t>(is);
-    const std::size_t gi = first_q + i;
-    const std::size_t lo = std::max(gi >= half ? gi - half : 0, first_k);
-    const std::size_t hi = std::min(gi + half + 1, first_k + kb.rows);
-    double* ar = acc + i * w;
-    for (std::size_t gj = lo; gj < hi; ++gj) {
-      const T* kr = kb.row(gj - first_k);
-      double dot = 0.0;
-      for (std::size_t c = 0; c < d; ++c)
-        dot += static_cast<double>(q(i, c)) * static_cast<double>(kr[c]);
-      const double score = factor * dot;
-      if (score > big_m[i]) {
-        const double shrink = std::exp(big_m[i] - score);
-        for (std::size_t c = 0; c < w; ++c) ar[c] *= shrink;
-        big_m[i] = score;
-      }
-      const double weight = std::exp(score - big_m[i]);
-      const T* vr = vb.row(gj - first_k);
-      for (std::size_t c = 0; c < w; ++c) ar[c] += weight * static_cast<double>(vr[c]);
-    }
+  const std::size_t tiles = (nq + kWindowTile - 1) / kWindowTile;
+  constexpr T kMasked = -std::numeric_limits<T>::infinity();
+  BlasSingleThreaded one_blas_thread;  // parallel over tiles, as the tiled kernel is
+  ParallelErrors errors;
+#pragma omp parallel
+  {
+    std::vector<T> s, pv;
+#pragma omp for schedule(dynamic)
+    for (std::size_t t = 0; t < tiles; ++t)
+      errors.capture([&] {
+        const std::size_t i0 = t * kWindowTile, rows = std::min(kWindowTile, nq - i0);
+        const std::size_t g0 = first_q + i0, g1 = g0 + rows - 1;  // global positions
+        const std::size_t lo = std::max(g0 >= half ? g0 - half : 0, first_k);
+        const std::size_t hi = std::min(g1 + half + 1, first_k + kb.rows);
+        if (lo >= hi) return;  // the band misses this block
+        const std::size_t cols = hi - lo;
+        s.resize(rows * cols);
+        pv.resize(rows * w);
+        gemm_nt(rows, cols, d, static_cast<T>(factor), q.row(i0), q.stride, kb.row(lo - first_k),
+                kb.stride, T(0), s.data(), cols);
+        for (std::size_t r = 0; r < rows; ++r) {
+          T* sr = s.data() + r * cols;
+          const std::size_t gi = g0 + r;
+          for (std::size_t j = 0; j < cols; ++j) {
+            const std::size_t gj = lo + j;
+            if ((gi > gj ? gi - gj : gj - gi) > half) sr[j] = kMasked;
+          }
+          double* ar = acc + (i0 + r) * w;
+          const T block_max = row_max(sr, cols);
+          if (block_max == kMasked) {  // no key of this row in the band
+            std::fill(sr, sr + cols, T(0));
+            continue;
+          }
+          const double m_new = std::max(big_m[i0 + r], static_cast<double>(block_max));
+          if (m_new > big_m[i0 + r]) {
+            const double shrink = std::exp(big_m[i0 + r] - m_new);  // 0 on the first keys
+            for (std::size_t c = 0; c < w; ++c) ar[c] *= shrink;
+            big_m[i0 + r] = m_new;
+          }
+          exp_shifted(sr, cols, static_cast<T>(m_new));
+        }
+        gemm_nn(rows, w, cols, T(1), s.data(), cols, vb.row(lo - first_k), vb.stride, T(0),
+                pv.data(), w);
+        for (std::size_t r = 0; r < rows; ++r) {
+          double* ar = acc + (i0 + r) * w;
+          const T* pr = pv.data() + r * w;
+          for (std::size_t c = 0; c < w; ++c) ar[c] += static_cast<double>(pr[c]);
+        }
+      });
   }
+  errors.rethrow();
 }
 
 // A visiting block through the block kernel (exponential or rbf, with log_scale), then merged.
@@ -187,6 +222,22 @@ void merge_kernel_block(const std::string& kernel, const AttentionSpec& block_sp
   }
 }
 
+// The ring's buffers, kept from call to call (per thread and element type) until
+// release_ring_buffers: allocating several MiB afresh on every call costs page faults each time,
+// a visible part of the window's O(n w) time that also made its timings depend on what ran
+// before.
+template <class T>
+struct RingBuffers {
+  std::vector<T> cur, next;  // the visiting packed K/V block and the one arriving
+  std::vector<double> big_m, acc;
+};
+
+template <class T>
+RingBuffers<T>& ring_buffers() {
+  static thread_local RingBuffers<T> buffers;
+  return buffers;
+}
+
 template <class T>
 void ring(Comm& comm, const AttentionSpec& spec, std::size_t n, MatrixView<const T> q,
           MatrixView<const T> k, MatrixView<const T> v, MatrixView<T> y, double* log_scale,
@@ -206,7 +257,12 @@ void ring(Comm& comm, const AttentionSpec& spec, std::size_t n, MatrixView<const
   const std::size_t first = row_block(n, ranks, me).begin;  // global position of local row 0
   // The visiting block (rows x d keys, then rows x w values) and the one arriving.
   const std::size_t max_rows = row_block(n, ranks, 0).size();
-  std::vector<T> cur(max_rows * width), next(max_rows * width);
+  RingBuffers<T>& buffers = ring_buffers<T>();
+  std::vector<T>& cur = buffers.cur;
+  std::vector<T>& next = buffers.next;
+  // Overwritten before they are read (cur: own rows packed below; next: received): only resized.
+  cur.resize(max_rows * width);
+  next.resize(max_rows * width);
   const std::size_t own = k.rows;
   for (std::size_t j = 0; j < own; ++j) {
     std::copy(k.row(j), k.row(j) + d, cur.data() + j * d);
@@ -215,9 +271,12 @@ void ring(Comm& comm, const AttentionSpec& spec, std::size_t n, MatrixView<const
     if (normalised) vr[dv] = T(1);
   }
 
-  std::vector<double> big_m(nq, -std::numeric_limits<double>::infinity()), acc(nq * w, 0.0);
-  Matrix<T> part(nq, w);
-  std::vector<double> part_scale(nq, 0.0);
+  std::vector<double>& big_m = buffers.big_m;
+  std::vector<double>& acc = buffers.acc;
+  big_m.assign(nq, -std::numeric_limits<double>::infinity());
+  acc.assign(nq * w, 0.0);
+  Matrix<T> part(window ? 0 : nq, w);  // the block kernel's output (the window merges directly)
+  std::vector<double> part_scale(window ? 0 : nq, 0.0);
   std::string error;  // a failure on this rank: reported after the ring, so no rank is left waiting
   for (int step = 0; step < ranks; ++step) {
     const int owner = (me - step + ranks) % ranks;
@@ -316,5 +375,10 @@ template Matrix<double> attend_distributed<double>(Comm&, const AttentionSpec&, 
                                                    MatrixView<const double>,
                                                    MatrixView<const double>, std::vector<double>*,
                                                    const std::string&);
+
+void release_ring_buffers() {
+  ring_buffers<float>() = {};
+  ring_buffers<double>() = {};
+}
 
 }  // namespace sethlab::attention

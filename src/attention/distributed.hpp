@@ -12,8 +12,8 @@
 //   taylor, taylor-softmax     each rank forms the key-side sums of its K/V block, one
 //       allreduce-sum adds them up, then each rank evaluates its queries (taylor.hpp).
 //   window                     the same ring and state; each visiting block is merged directly
-//       (double dot products, only keys with |i - j| <= w/2 in global positions), not through the
-//       tiled kernel, whose mask knows only positions inside its arguments.
+//       (query tiles x the keys in the band, by gemm, masked by global position |i - j| <= w/2),
+//       not through the tiled kernel, whose mask knows only positions inside its arguments.
 //
 // Every rank must call together with the same spec and n. Inputs are validated on every rank
 // and the verdicts combined before any other communication: if one rank's inputs are refused,
@@ -52,5 +52,10 @@ Matrix<T> attend_distributed(Comm& comm, const AttentionSpec& spec, std::size_t 
                              MatrixView<const T> q, MatrixView<const T> k, MatrixView<const T> v,
                              std::vector<double>* log_scale = nullptr,
                              const std::string& kernel = "");
+
+// The ring keeps its buffers (about 2 n/P (d + d_v + 1) elements) between calls on a thread, so
+// that repeated calls do not pay page faults; this frees them (an experiment calls it between
+// points, so that each point's memory is its own).
+void release_ring_buffers();
 
 }  // namespace sethlab::attention

@@ -266,6 +266,7 @@ PointSummary run_typed(const Point& point, const JobSpec& spec, RunContext& ctx,
   // 2. Warm-up and timed calls. Each time is the slowest rank's, between two barriers.
   std::vector<double> log_scale(is_normalised(c.spec.mechanism) ? 0 : rows);
   double* ls = is_normalised(c.spec.mechanism) ? nullptr : log_scale.data();
+  release_ring_buffers();  // an earlier, bigger point's buffers would count as this one's
   row.peak_rss_reset = reset_peak_rss() ? 1 : 0;
   std::vector<double> times;
   const auto started = Clock::now();
