@@ -73,6 +73,20 @@ def run(cmd, expect=0):
     return p
 
 
+def user_data_job(d, name, datasets, attention=""):
+    """Writes NAME.h5 with the given datasets and NAME.toml running them (distribution = hdf5,
+    plus an [attention] body when given); returns the job's path."""
+    with h5py.File(os.path.join(d, name + ".h5"), "w") as f:
+        for key, data in datasets.items():
+            f[key] = data
+    job = os.path.join(d, name + ".toml")
+    with open(job, "w") as f:
+        f.write(f'[job]\nfamily = "attention"\n[source]\ndistribution = "hdf5"\nfile = "{name}.h5"\n')
+        if attention:
+            f.write("[attention]\n" + attention)
+    return job
+
+
 def check_rank_invariance(d):
     job = os.path.join(d, "job.toml")
     with open(job, "w") as f:
@@ -149,16 +163,11 @@ def check_array_merge_and_inspect(d):
 def check_user_data(d):
     rng = np.random.default_rng(5)
     n, dd, dv = 61, 4, 3
-    path = os.path.join(d, "data.h5")
-    with h5py.File(path, "w") as f:
-        f["Q"] = rng.integers(-3, 4, size=(n, dd)).astype(np.int32)
-        f["K"] = rng.uniform(-1, 1, size=(n, dd))
-        f["V"] = rng.uniform(-2, 2, size=(n, dv)).astype(np.float32)
-        biggest = max(np.abs(f["Q"][()]).max(), np.abs(f["K"][()]).max(), np.abs(f["V"][()]).max())
-    job = os.path.join(d, "user.toml")
-    with open(job, "w") as f:
-        f.write('[job]\nfamily = "attention"\n[source]\ndistribution = "hdf5"\nfile = "data.h5"\n'
-                '[attention]\nmechanism = ["softmax", "rbf"]\nprecision = "float64"\n')
+    data = {"Q": rng.integers(-3, 4, size=(n, dd)).astype(np.int32),
+            "K": rng.uniform(-1, 1, size=(n, dd)),
+            "V": rng.uniform(-2, 2, size=(n, dv)).astype(np.float32)}
+    biggest = max(np.abs(x).max() for x in data.values())
+    job = user_data_job(d, "data", data, 'mechanism = ["softmax", "rbf"]\nprecision = "float64"\n')
     out = os.path.join(d, "user.h5")
     run(mpirun(2, "run", job, "-o", out, "-q"))
     t, _ = rows(out)
@@ -168,35 +177,22 @@ def check_user_data(d):
     assert all(text(x) == "data.h5" for x in t["data_file"])
 
     # Bad files: exit 2, the dataset named, nothing written.
-    for name, build, expect in [
-        ("no-v", lambda f: (f.create_dataset("Q", data=np.ones((4, 2))), f.create_dataset("K", data=np.ones((4, 2)))),
-         'dataset "V": missing'),
-        ("flat-q", lambda f: (f.create_dataset("Q", data=np.ones(8)), f.create_dataset("K", data=np.ones((4, 2))),
-                              f.create_dataset("V", data=np.ones((4, 2)))), 'dataset "Q": has 1 dimension(s)'),
-        ("text-k", lambda f: (f.create_dataset("Q", data=np.ones((4, 2))), f.create_dataset("K", data=np.array([b"ab"] * 4)),
-                              f.create_dataset("V", data=np.ones((4, 2)))), 'dataset "K": holds non-numeric'),
-        ("short-v", lambda f: (f.create_dataset("Q", data=np.ones((4, 2))), f.create_dataset("K", data=np.ones((4, 2))),
-                               f.create_dataset("V", data=np.ones((3, 2)))), 'one row per key'),
+    ones = np.ones((4, 2))
+    for name, datasets, expect in [
+        ("no-v", {"Q": ones, "K": ones}, 'dataset "V": missing'),
+        ("flat-q", {"Q": np.ones(8), "K": ones, "V": ones}, 'dataset "Q": has 1 dimension(s)'),
+        ("text-k", {"Q": ones, "K": np.array([b"ab"] * 4), "V": ones}, 'dataset "K": holds non-numeric'),
+        ("short-v", {"Q": ones, "K": ones, "V": np.ones((3, 2))}, 'one row per key'),
     ]:
-        bad = os.path.join(d, name + ".h5")
-        with h5py.File(bad, "w") as f:
-            build(f)
-        bjob = os.path.join(d, name + ".toml")
-        with open(bjob, "w") as f:
-            f.write(f'[job]\nfamily = "attention"\n[source]\ndistribution = "hdf5"\nfile = "{name}.h5"\n')
+        bjob = user_data_job(d, name, datasets)
         bout = os.path.join(d, name + "-out.h5")
         p = run(mpirun(2, "run", bjob, "-o", bout), expect=2)
         assert expect in p.stderr and "source.file" in p.stderr and name + ".h5" in p.stderr, p.stderr
         assert not os.path.exists(bout), bout
     # Non-finite entries are refused at the point (exit 1), naming the dataset, row and column.
-    nan = os.path.join(d, "nan.h5")
-    with h5py.File(nan, "w") as f:
-        q = np.ones((6, 2))
-        q[4, 1] = np.nan
-        f["Q"], f["K"], f["V"] = q, np.ones((6, 2)), np.ones((6, 2))
-    njob = os.path.join(d, "nan.toml")
-    with open(njob, "w") as f:
-        f.write('[job]\nfamily = "attention"\n[source]\ndistribution = "hdf5"\nfile = "nan.h5"\n')
+    q = np.ones((6, 2))
+    q[4, 1] = np.nan
+    njob = user_data_job(d, "nan", {"Q": q, "K": np.ones((6, 2)), "V": np.ones((6, 2))})
     p = run(mpirun(2, "run", njob, "-o", os.path.join(d, "nan-out.h5")), expect=1)
     assert 'dataset "Q" row 4 column 1 is nan' in p.stderr, p.stderr
     print("user data: ok")
@@ -204,15 +200,9 @@ def check_user_data(d):
 
 def check_negative_denominator(d):
     n, dd = 20, 16
-    path = os.path.join(d, "negative.h5")
-    with h5py.File(path, "w") as f:  # every score q.k / sqrt(d) = -4, so 1 + x = -3 < 0
-        f["Q"] = -np.ones((n, dd))
-        f["K"] = np.ones((n, dd))
-        f["V"] = np.ones((n, 2))
-    job = os.path.join(d, "negative.toml")
-    with open(job, "w") as f:
-        f.write('[job]\nfamily = "attention"\n[source]\ndistribution = "hdf5"\nfile = "negative.h5"\n'
-                '[attention]\nmechanism = "taylor-softmax"\np = [1, 2]\n')
+    # every score q.k / sqrt(d) = -4, so 1 + x = -3 < 0
+    job = user_data_job(d, "negative", {"Q": -np.ones((n, dd)), "K": np.ones((n, dd)), "V": np.ones((n, 2))},
+                        'mechanism = "taylor-softmax"\np = [1, 2]\n')
     out = os.path.join(d, "negative-out.h5")
     run(mpirun(2, "run", job, "-o", out, "-q"))
     t, attrs = rows(out)

@@ -26,6 +26,7 @@
 #include "core/stop_signal.hpp"
 #include "io/attention_row.hpp"
 #include "io/results_file.hpp"
+#include "runner/inspect.hpp"
 
 namespace sethlab {
 
@@ -179,16 +180,16 @@ std::vector<std::size_t> sample_rows(std::size_t n, std::size_t count, std::uint
   return out;
 }
 
-// Rows one rank contributes to the check, and what it knows that rank 0 needs.
+// What one rank sends rank 0 for the check: its sampled output rows and its key block's
+// reference states (its sampled queries travel earlier, to every rank).
 struct RankPart {
-  std::vector<std::uint64_t> positions;
-  std::vector<double> q, y, log_scale;
+  std::vector<double> y, log_scale;
   SampledState check, target;
   std::string error;
 
   template <class Archive>
   void serialize(Archive& ar, unsigned /*version*/) {
-    ar& positions& q& y& log_scale& check& target& error;
+    ar& y& log_scale& check& target& error;
   }
 };
 
@@ -318,11 +319,11 @@ PointSummary run_typed(const Point& point, const JobSpec& spec, RunContext& ctx,
   t = Clock::now();
   const std::vector<std::size_t> positions = sample_rows(c.n, c.error_rows, point.seed);
   RankPart mine;
+  std::vector<double> my_queries;
   for (const std::size_t pos : positions) {
     if (pos < block.begin || pos >= block.end) continue;
     const std::size_t i = pos - block.begin;
-    mine.positions.push_back(pos);
-    for (std::size_t j = 0; j < c.d; ++j) mine.q.push_back(static_cast<double>(q(i, j)));
+    for (std::size_t j = 0; j < c.d; ++j) my_queries.push_back(static_cast<double>(q(i, j)));
     for (std::size_t j = 0; j < c.d_v; ++j) mine.y.push_back(static_cast<double>(y(i, j)));
     mine.log_scale.push_back(ls ? ls[i] : 0.0);
   }
@@ -330,7 +331,7 @@ PointSummary run_typed(const Point& point, const JobSpec& spec, RunContext& ctx,
   // (rank order is row order).
   std::string all_q;
   {
-    const auto parts = comm.gather(to_bytes(mine.q));
+    const auto parts = comm.gather(to_bytes(my_queries));
     if (comm.is_root()) {
       std::vector<double> joined;
       for (const auto& p : parts) {
@@ -379,11 +380,9 @@ PointSummary run_typed(const Point& point, const JobSpec& spec, RunContext& ctx,
   row.t_check = since(t);
 
   // 4. The row.
-  std::sort(times.begin(), times.end());
-  row.time_min = times.front();
-  row.time_max = times.back();
-  const std::size_t h = times.size() / 2;
-  row.time_median = times.size() % 2 ? times[h] : 0.5 * (times[h - 1] + times[h]);
+  row.time_min = *std::min_element(times.begin(), times.end());
+  row.time_max = *std::max_element(times.begin(), times.end());
+  row.time_median = median(times);
   row.gflops = row.flops / row.time_median * 1e-9;
   row.peak_rss_max = static_cast<std::uint64_t>(peak_max);
   row.peak_rss_min = static_cast<std::uint64_t>(peak_min);

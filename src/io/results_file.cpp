@@ -308,7 +308,7 @@ ResultsContents read_results(const std::string& path) {
     const h5::AppendTable table(f.get(), name);
     RawRows raw;
     raw.name = name;
-    raw.row_size = type.row_size;
+    raw.type = &type;
     raw.bytes.resize(table.size() * type.row_size);
     h5::Handle t = type.h5_type();
     if (!raw.bytes.empty()) table.read_all(t.get(), raw.bytes.data());
@@ -323,7 +323,7 @@ ResultsContents read_results(const std::string& path) {
 std::vector<std::uint64_t> ResultsContents::finished_points() const {
   std::vector<std::uint64_t> out;
   for (const auto& [name, raw] : tables)
-    if (table_type(name).role == TableRole::kFinishedPoints)
+    if (raw.type->role == TableRole::kFinishedPoints)
       for (std::size_t i = 0; i < raw.size(); ++i) out.push_back(raw.point(i));
   return out;
 }
@@ -331,7 +331,7 @@ std::vector<std::uint64_t> ResultsContents::finished_points() const {
 std::vector<std::uint64_t> ResultsContents::failed_points() const {
   std::vector<std::uint64_t> out;
   for (const auto& [name, raw] : tables)
-    if (table_type(name).role == TableRole::kFinishedPoints)
+    if (raw.type->role == TableRole::kFinishedPoints)
       for (std::size_t i = 0; i < raw.size(); ++i)
         if (raw.agree(i) == 0) out.push_back(raw.point(i));
   return out;

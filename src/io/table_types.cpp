@@ -12,12 +12,12 @@ const TableType& table_type(const std::string& name) {
 
 std::uint64_t RawRows::point(std::size_t i) const {
   std::uint64_t p = 0;
-  std::memcpy(&p, row(i) + table_type(name).point_offset, sizeof p);
+  std::memcpy(&p, row(i) + type->point_offset, sizeof p);
   return p;
 }
 
 std::int8_t RawRows::agree(std::size_t i) const {
-  const std::ptrdiff_t offset = table_type(name).agree_offset;
+  const std::ptrdiff_t offset = type->agree_offset;
   if (offset < 0) return -1;
   std::int8_t a = 0;
   std::memcpy(&a, row(i) + offset, sizeof a);

@@ -59,17 +59,18 @@ const TableType& table_type(const std::string& name);
 // Rows of one table as raw bytes in the registered row layout.
 struct RawRows {
   std::string name;
-  std::size_t row_size = 0;
+  const TableType* type = nullptr;  // its registered type (row size, offsets, role)
   std::vector<unsigned char> bytes;
 
-  std::size_t size() const { return row_size == 0 ? 0 : bytes.size() / row_size; }
-  const unsigned char* row(std::size_t i) const { return bytes.data() + i * row_size; }
+  std::size_t row_size() const { return type->row_size; }
+  std::size_t size() const { return bytes.size() / row_size(); }
+  const unsigned char* row(std::size_t i) const { return bytes.data() + i * row_size(); }
   std::uint64_t point(std::size_t i) const;
   // The row's agree value, or -1 when the row type has none.
   std::int8_t agree(std::size_t i) const;
   template <class Row>
   std::vector<Row> as() const {
-    if (sizeof(Row) != row_size)
+    if (sizeof(Row) != row_size())
       throw std::logic_error("table " + name + ": row type of the wrong size");
     std::vector<Row> out(size());
     if (!bytes.empty()) std::memcpy(static_cast<void*>(out.data()), bytes.data(), bytes.size());

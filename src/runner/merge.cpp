@@ -79,7 +79,7 @@ MergeReport merge_results(const std::vector<std::string>& parts, const std::stri
     }
     for (const auto& [name, rows] : c.tables)
       for (std::size_t i = 0; i < rows.size(); ++i)
-        if (taken.count(rows.point(i))) writer.add_raw(name, rows.row(i), rows.row_size);
+        if (taken.count(rows.point(i))) writer.add_raw(name, rows.row(i), rows.row_size());
   }
   for (std::uint64_t i = 0; i < prov.points_total; ++i)
     if (!seen.count(i)) report.missing.push_back(i);
